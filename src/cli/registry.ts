@@ -1,0 +1,39 @@
+/**
+ * The command table. Each entry names a command, says what it does in one line (for
+ * `modrescue --help`), and loads its implementation lazily, so `--version` and `--help`
+ * never pay for the code of commands that are not run.
+ *
+ * A command module exports `run(args, ctx)` (resolving to the exit code) and `usage`.
+ */
+import type { CliContext } from './context.js';
+
+export interface CommandModule {
+  /** Usage text printed by `modrescue <command> --help`. */
+  readonly usage: string;
+  run(args: readonly string[], ctx: CliContext): Promise<number>;
+}
+
+export interface CommandEntry {
+  /** Words of the command, e.g. `mod edit`. */
+  readonly name: string;
+  /** Section of the help overview. */
+  readonly group: 'respond' | 'trace' | 'plumbing' | 'serve' | 'other';
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  // One entry per command, grouped as in the help overview. Plumbing commands
+  // (go-compatible) take Go-style single-dash flags; double-dash is accepted too.
+];
+
+/** findCommand returns the entry for the longest prefix of argv that names a command. */
+export function findCommand(argv: readonly string[]): { entry: CommandEntry; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    if (argv.length < words) continue;
+    const name = argv.slice(0, words).join(' ');
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (entry) return { entry, rest: argv.slice(words) };
+  }
+  return undefined;
+}
