@@ -25,6 +25,12 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   // One entry per command, grouped as in the help overview. Plumbing commands
   // (go-compatible) take Go-style single-dash flags; double-dash is accepted too.
+  {
+    name: 'env',
+    group: 'plumbing',
+    summary: 'print the module-related Go environment (as go env); --explain says where each value comes from',
+    load: () => import('./commands/env.js'),
+  },
 ];
 
 /** findCommand returns the entry for the longest prefix of argv that names a command. */
