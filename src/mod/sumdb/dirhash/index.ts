@@ -1,0 +1,267 @@
+/**
+ * Package dirhash defines hashes over file trees, as golang.org/x/mod/sumdb/dirhash.
+ * These are the "h1:" hashes recorded in go.sum files and in the Go checksum
+ * database, which let the go command verify that a newly downloaded module has the
+ * expected content (https://go.dev/ref/mod#go-sum-files).
+ *
+ * Hash1, the only algorithm, is "h1:" followed by the standard base64 encoding of the
+ * SHA-256 of a summary prepared as if by
+ *
+ *     find . -type f -printf 'prefix/%P\n' | sort | xargs sha256sum
+ *
+ * that is, one line per file, in byte order of the file names: the lower-case hex
+ * SHA-256 of the content, two spaces, the name, a newline. The names of a module zip
+ * are "path@version/rel"; a go.mod file alone is hashed under the name "go.mod" (the
+ * go.sum "/go.mod" line).
+ *
+ * Invariants:
+ *  - Only names and contents count: zip metadata, compression, timestamps, modes and
+ *    the order files are given in do not change a hash.
+ *  - A name containing a newline is an error (it would forge summary lines).
+ *  - Memory does not grow with the size of the files: every content is streamed
+ *    through the hash (a few files at a time, in bounded chunks), never held whole.
+ *  - Names are compared as byte strings (Go's sort.Strings), and zip entry names are
+ *    hashed as their raw bytes, so names that are not valid UTF-8 hash as in Go.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, open as openFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { CodedError } from '../../internal/errors.js';
+import { ioError, openZipReader } from '../../zip/archive.js';
+
+/**
+ * Content is what an opener returns for one file: the bytes, or a stream of chunks
+ * (a Node Readable is one), possibly behind a promise.
+ */
+export type Content = Uint8Array | string | AsyncIterable<Uint8Array | string>;
+
+/** Opener opens the named file's content; it is called once per name. */
+export type Opener = (name: string) => Content | Promise<Content>;
+
+/** Hash is a directory hash function (Go's dirhash.Hash): files and an opener in, "h1:…" out. */
+export type Hash = (files: readonly string[], open: Opener) => Promise<string>;
+
+/** How many files are read and hashed at the same time (I/O and inflate overlap with hashing). */
+const PARALLEL = 4;
+
+/** NEWLINE_ERROR is x/mod's text for a name that contains a newline. */
+const NEWLINE_ERROR = 'dirhash: filenames with newlines are not supported';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/**
+ * hash1 computes the "h1:" hash of the named files, reading each through open.
+ * The names are sorted (byte order) first; duplicates are hashed twice, as in Go.
+ * It rejects with ERR_DIRHASH_NEWLINE when a name contains "\n" and with whatever
+ * open (or reading its content) fails with, for the first failing name in order.
+ */
+export async function hash1(files: readonly string[], open: Opener): Promise<string> {
+  return hashSummary(await summary(toItems(files, open)));
+}
+
+/**
+ * summary1 returns the text that hash1 hashes: one "<sha256 hex>  <name>\n" line per
+ * file in sorted order. It fails exactly as hash1 does. Useful to explain a mismatch.
+ */
+export async function summary1(files: readonly string[], open: Opener): Promise<string> {
+  return decoder.decode(await summary(toItems(files, open)));
+}
+
+/** defaultHash is the hash used for new go.sum lines (Go's DefaultHash). */
+export const defaultHash: Hash = hash1;
+
+/**
+ * hashGoMod returns the hash recorded on a go.sum "/go.mod" line: Hash1 of a tree
+ * holding only the file "go.mod" with content data. It cannot fail.
+ */
+export function hashGoMod(data: Uint8Array | string): string {
+  const hex = createHash('sha256').update(data).digest('hex');
+  return 'h1:' + createHash('sha256').update(`${hex}  go.mod\n`).digest('base64');
+}
+
+/**
+ * dirFiles returns the files (everything that is not a directory, symbolic links
+ * included) in the tree rooted at dir, named prefix + "/" + the slash-separated path
+ * relative to dir (prefix "" gives bare relative paths), in the walk order of Go's
+ * filepath.Walk (each directory's entries in byte order). It rejects with
+ * ERR_DIRHASH_NOT_DIR ("<dir> is not a directory") when dir is not a directory and
+ * with ERR_DIRHASH_IO (Go's wording, e.g. "lstat x: no such file or directory") when
+ * the tree cannot be read.
+ */
+export async function dirFiles(dir: string, prefix: string): Promise<string[]> {
+  const root = cleanPath(dir);
+  let info;
+  try {
+    info = await lstat(root);
+  } catch (e) {
+    throw ioError('ERR_DIRHASH_IO', e, { dir });
+  }
+  if (!info.isDirectory()) {
+    throw new CodedError('ERR_DIRHASH_NOT_DIR', `${root} is not a directory`, { dir: root });
+  }
+  const files: string[] = [];
+  const walk = async (abs: string, rel: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = await readdir(abs);
+    } catch (e) {
+      throw ioError('ERR_DIRHASH_IO', e, { dir });
+    }
+    names.sort(compareNames);
+    for (const name of names) {
+      const childAbs = path.join(abs, name);
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      let st;
+      try {
+        st = await lstat(childAbs);
+      } catch (e) {
+        throw ioError('ERR_DIRHASH_IO', e, { dir });
+      }
+      if (st.isDirectory()) await walk(childAbs, childRel);
+      else files.push(joinPrefix(prefix, childRel));
+    }
+  };
+  await walk(root, '');
+  return files;
+}
+
+/**
+ * hashDir returns the h1 hash of the local directory dir, naming each file as
+ * dirFiles(dir, prefix) does; with prefix "path@version" it equals the hash of that
+ * module's zip. It fails as dirFiles and hash1 do (reading a file that disappeared
+ * or a symbolic link to a directory fails with ERR_DIRHASH_IO).
+ */
+export async function hashDir(dir: string, prefix: string): Promise<string> {
+  const files = await dirFiles(dir, prefix);
+  const root = cleanPath(dir);
+  return hash1(files, (name) => {
+    const rel = name.startsWith(prefix) ? name.slice(prefix.length) : name;
+    return readFileStream(path.join(root, rel));
+  });
+}
+
+/**
+ * hashZip returns the h1 hash of the entries of the zip file at zipPath: every entry
+ * (directory entries too) under its name exactly as stored; when a name occurs twice,
+ * both lines hash the last such entry's content, as in Go. Entries are streamed and
+ * verified (size and CRC-32). It rejects with ERR_ZIP_IO / ERR_ZIP_FORMAT when the
+ * file cannot be opened or is not a zip, with the entry read errors of zip's archive
+ * reader, and with ERR_DIRHASH_NEWLINE for a name containing "\n".
+ */
+export async function hashZip(zipPath: string): Promise<string> {
+  const z = await openZipReader(zipPath);
+  try {
+    const byName = new Map<string, (typeof z.entries)[number]>();
+    for (const e of z.entries) byName.set(byteKey(e.nameBytes), e);
+    const items: Item[] = z.entries.map((e) => {
+      const last = byName.get(byteKey(e.nameBytes))!;
+      return { name: e.nameBytes, open: () => z.open(last) };
+    });
+    return hashSummary(await summary(items));
+  } finally {
+    await z.close();
+  }
+}
+
+/** Item is one file to summarise: its name as bytes and how to read it. */
+interface Item {
+  name: Uint8Array;
+  open: () => Content | Promise<Content>;
+}
+
+function toItems(files: readonly string[], open: Opener): Item[] {
+  return files.map((f) => ({ name: encoder.encode(f), open: () => open(f) }));
+}
+
+/**
+ * summary sorts items by name bytes and returns the summary bytes. Files are hashed
+ * PARALLEL at a time; errors are reported for the first failing item in sorted
+ * order, and a name with a newline stops the summary there, as Go's loop does.
+ */
+async function summary(items: Item[]): Promise<Uint8Array> {
+  const sorted = [...items].sort((a, b) => Buffer.compare(a.name, b.name));
+  let stop = sorted.findIndex((it) => it.name.includes(0x0a));
+  if (stop < 0) stop = sorted.length;
+  const digests: string[] = new Array<string>(stop);
+  const errors: unknown[] = new Array<unknown>(stop);
+  let next = 0;
+  let firstError = stop;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= stop || i > firstError) return;
+      try {
+        digests[i] = await sha256Hex(await sorted[i]!.open());
+      } catch (e) {
+        errors[i] = e;
+        firstError = Math.min(firstError, i);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, stop) }, worker));
+  if (firstError < stop) throw errors[firstError];
+  if (stop < sorted.length)
+    throw new CodedError('ERR_DIRHASH_NEWLINE', NEWLINE_ERROR, { name: decoder.decode(sorted[stop]!.name) });
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < stop; i++) parts.push(encoder.encode(`${digests[i]}  `), sorted[i]!.name, NL);
+  return Buffer.concat(parts);
+}
+
+const NL = Uint8Array.of(0x0a);
+
+function hashSummary(sum: Uint8Array): string {
+  return 'h1:' + createHash('sha256').update(sum).digest('base64');
+}
+
+/** sha256Hex hashes content, streaming chunks as they arrive. */
+async function sha256Hex(content: Content): Promise<string> {
+  const h = createHash('sha256');
+  if (typeof content === 'string' || content instanceof Uint8Array) {
+    h.update(content);
+  } else {
+    for await (const chunk of content) h.update(chunk);
+  }
+  return h.digest('hex');
+}
+
+/** readFileStream opens a file for streaming, failing with ERR_DIRHASH_IO in Go's wording. */
+async function readFileStream(file: string): Promise<AsyncIterable<Uint8Array>> {
+  let fh;
+  try {
+    fh = await openFile(file, 'r');
+  } catch (e) {
+    throw ioError('ERR_DIRHASH_IO', e, { file });
+  }
+  const stream = fh.createReadStream({ highWaterMark: 1 << 20 });
+  return (async function* () {
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+    } catch (e) {
+      // Go's os.File reports "read <file>: <text>", e.g. for a link to a directory.
+      throw ioError('ERR_DIRHASH_IO', Object.assign(e as object, { path: file, syscall: 'read' }), { file });
+    } finally {
+      await fh.close().catch(() => {});
+    }
+  })();
+}
+
+/** cleanPath is Go's filepath.Clean for the paths dirFiles reports. */
+function cleanPath(p: string): string {
+  return p === '' ? '.' : path.normalize(p).replace(/(.)\/+$/, '$1');
+}
+
+/** joinPrefix is filepath.Join(prefix, rel) (rel is already clean). */
+function joinPrefix(prefix: string, rel: string): string {
+  return prefix === '' ? rel : path.posix.join(prefix, rel);
+}
+
+/** compareNames orders names as Go's sort.Strings: by UTF-8 bytes (= code points). */
+function compareNames(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** byteKey makes a map key that distinguishes names with different bytes. */
+function byteKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('latin1');
+}

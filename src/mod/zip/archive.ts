@@ -1,0 +1,354 @@
+/**
+ * The zip container, as Go's archive/zip presents it to golang.org/x/mod: a list of
+ * entries (raw byte names, declared sizes, CRC-32) read from the central directory,
+ * and verified streaming access to each entry's content. The container format itself
+ * is yauzl's (reading) and yazl's (writing) business; this file adds Go's semantics:
+ *
+ *  - Names are byte strings. Go never decodes CP437 and never rejects a name while
+ *    reading, so entries keep their raw bytes; `name` is the UTF-8 reading of them and
+ *    `validUtf8` says whether that reading is exact.
+ *  - Reading an entry checks what Go's checksumReader checks: more bytes than the
+ *    declared uncompressed size is "zip: not a valid zip file", fewer is "unexpected
+ *    EOF", a CRC-32 mismatch is "zip: checksum error"; methods other than store and
+ *    deflate are "zip: unsupported compression algorithm".
+ *  - Memory never grows with the size of the zip or of an entry: the central directory
+ *    is read entry by entry and content is streamed in bounded chunks.
+ *
+ * It also turns Node's file-system errors into the go command's wording
+ * ("open x.zip: no such file or directory"), which both zip and dirhash report.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
+import yauzl from 'yauzl';
+import yazl from 'yazl';
+import { CodedError } from '../internal/errors.js';
+
+/** ZipEntry is one central-directory record of a zip file. */
+export interface ZipEntry {
+  /** Position in the central directory (Go's z.File order). */
+  readonly index: number;
+  /** The name read as UTF-8 (invalid bytes become U+FFFD; see validUtf8). */
+  readonly name: string;
+  /** The name's bytes exactly as stored. */
+  readonly nameBytes: Uint8Array;
+  /** Whether nameBytes is valid UTF-8, i.e. name is exactly Go's string. */
+  readonly validUtf8: boolean;
+  /** Declared uncompressed size (zip64-aware). */
+  readonly uncompressedSize: number;
+  readonly compressedSize: number;
+  readonly crc32: number;
+  /** Compression method: 0 store, 8 deflate. */
+  readonly method: number;
+  readonly flags: number;
+}
+
+/** ZipReader gives verified, streaming access to the entries of one zip file. */
+export interface ZipReader {
+  readonly path: string;
+  /** Size of the zip file in bytes. */
+  readonly size: number;
+  readonly entries: readonly ZipEntry[];
+  /**
+   * open returns a stream of the entry's uncompressed content. The stream fails with
+   * a CodedError (ERR_ZIP_FORMAT, ERR_ZIP_CHECKSUM, ERR_ZIP_SHORT_ENTRY,
+   * ERR_ZIP_ALGORITHM or ERR_ZIP_IO) when the content does not match the directory.
+   */
+  open(entry: ZipEntry): Readable;
+  close(): Promise<void>;
+}
+
+/** Go's archive/zip error texts. */
+export const ERR_FORMAT_TEXT = 'zip: not a valid zip file';
+const ERR_CHECKSUM_TEXT = 'zip: checksum error';
+const ERR_ALGORITHM_TEXT = 'zip: unsupported compression algorithm';
+
+/** Read size for entry content: large enough that per-read overhead does not matter. */
+const CHUNK = 1 << 20;
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lossyUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** decodeGoString reads bytes as Go would print them as a string: UTF-8, invalid bytes as U+FFFD. */
+export function decodeGoString(bytes: Uint8Array): { text: string; valid: boolean } {
+  try {
+    return { text: fatalUtf8.decode(bytes), valid: true };
+  } catch {
+    return { text: lossyUtf8.decode(bytes), valid: false };
+  }
+}
+
+/**
+ * openZipReader opens the zip file at path and reads its central directory. It
+ * rejects with ERR_ZIP_IO (file system error, Go wording) or ERR_ZIP_FORMAT
+ * ("zip: not a valid zip file", with yauzl's diagnosis in fields.detail).
+ */
+export async function openZipReader(path: string): Promise<ZipReader> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch (e) {
+    throw ioError('ERR_ZIP_IO', e, { file: path });
+  }
+  let size: number;
+  let zf: yauzl.ZipFile;
+  const entries: ZipEntry[] = [];
+  const raw: yauzl.Entry[] = [];
+  try {
+    size = (await fh.stat()).size;
+    zf = await yauzl.fromFdPromise(fh.fd, {
+      autoClose: false,
+      lazyEntries: true,
+      decodeStrings: false,
+      validateEntrySizes: false,
+    });
+    for await (const e of zf.eachEntry()) {
+      const nameBytes = e.fileNameRaw;
+      const { text, valid } = decodeGoString(nameBytes);
+      raw.push(e);
+      entries.push({
+        index: entries.length,
+        name: text,
+        nameBytes,
+        validUtf8: valid,
+        uncompressedSize: e.uncompressedSize,
+        compressedSize: e.compressedSize,
+        crc32: e.crc32,
+        method: e.compressionMethod,
+        flags: e.generalPurposeBitFlag,
+      });
+    }
+  } catch (e) {
+    await fh.close().catch(() => {});
+    if (isErrno(e)) throw ioError('ERR_ZIP_IO', e, { file: path });
+    throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, detail: errorText(e) }, { cause: e });
+  }
+  const zipFile = zf;
+  return {
+    path,
+    size,
+    entries,
+    open(entry) {
+      return openEntry(zipFile, fh, path, raw[entry.index]!, entry);
+    },
+    async close() {
+      zipFile.close();
+      await fh.close().catch(() => {});
+    },
+  };
+}
+
+/** openEntry streams one entry's content through decompression and Go's checks. */
+function openEntry(zf: yauzl.ZipFile, fh: FileHandle, path: string, raw: yauzl.Entry, entry: ZipEntry): Readable {
+  const check = new EntryCheck(entry, path);
+  if (entry.method !== 0 && entry.method !== 8) {
+    process.nextTick(() =>
+      check.destroy(new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name })),
+    );
+    return check;
+  }
+  zf.readLocalFileHeader(raw, { minimal: true }, (err, header) => {
+    if (err) {
+      check.destroy(
+        new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: err.message }),
+      );
+      return;
+    }
+    const start = header.fileDataStart;
+    // An entry without stored bytes has nothing to read (a range with end < start is invalid).
+    const source: Readable =
+      entry.compressedSize === 0
+        ? Readable.from([])
+        : fh.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false, highWaterMark: CHUNK });
+    const stages: Array<Readable | Transform> = [source];
+    if (entry.method === 8) stages.push(zlib.createInflateRaw({ chunkSize: 256 * 1024 }));
+    pipeline([...stages, check] as unknown as [Readable, Writable]).catch((e: unknown) => {
+      if (!check.destroyed) check.destroy(translateStreamError(e, path, entry));
+    });
+  });
+  return check;
+}
+
+/** translateStreamError maps an inflate or read failure to Go's wording. */
+function translateStreamError(e: unknown, path: string, entry: ZipEntry): Error {
+  if (e instanceof CodedError) return e;
+  if (isErrno(e) && (e as NodeJS.ErrnoException).syscall !== undefined) return ioError('ERR_ZIP_IO', e, { file: path });
+  // A deflate stream that stops early is Go's io.ErrUnexpectedEOF, as is a truncated read.
+  if (isPrematureClose(e) || (e as { code?: string }).code === 'Z_BUF_ERROR') return shortEntry(path, entry);
+  // zlib errors (corrupt deflate data): Go reports flate's CorruptInputError; the
+  // go command shows it as a zip read failure. Keep the detail, use a stable code.
+  return new CodedError(
+    'ERR_ZIP_FORMAT',
+    `${ERR_FORMAT_TEXT}: ${entry.name}: ${errorText(e)}`,
+    { file: path, entry: entry.name },
+    { cause: e },
+  );
+}
+
+const isPrematureClose = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+
+function shortEntry(path: string, entry: ZipEntry): CodedError {
+  return new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF', { file: path, entry: entry.name });
+}
+
+/**
+ * EntryCheck passes an entry's content through, counting bytes and computing CRC-32,
+ * and fails the way Go's checksumReader does when the content disagrees with the
+ * central directory.
+ */
+class EntryCheck extends Transform {
+  private n = 0;
+  private crc = 0;
+  constructor(
+    private readonly entry: ZipEntry,
+    private readonly file: string,
+  ) {
+    super({ highWaterMark: CHUNK });
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.n += chunk.length;
+    if (this.n > this.entry.uncompressedSize) {
+      cb(
+        new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, {
+          file: this.file,
+          entry: this.entry.name,
+          detail: 'entry larger than its declared size',
+        }),
+      );
+      return;
+    }
+    this.crc = zlib.crc32(chunk, this.crc);
+    cb(null, chunk);
+  }
+  override _flush(cb: TransformCallback): void {
+    if (this.n !== this.entry.uncompressedSize) {
+      cb(shortEntry(this.file, this.entry));
+      return;
+    }
+    // Go compares the CRC when one was recorded or a data descriptor follows.
+    const hasDescriptor = (this.entry.flags & 0x8) !== 0;
+    if ((this.entry.crc32 !== 0 || hasDescriptor) && this.crc >>> 0 !== this.entry.crc32 >>> 0) {
+      cb(new CodedError('ERR_ZIP_CHECKSUM', ERR_CHECKSUM_TEXT, { file: this.file, entry: this.entry.name }));
+      return;
+    }
+    cb();
+  }
+}
+
+/** ZipWriterEntry is one file to add to a zip being written. */
+export interface ZipWriterEntry {
+  /** The entry name, used verbatim (module zips: "path@version/rel"). */
+  readonly name: string;
+  /** Content: bytes, or a function opening a stream (called when the entry is written). */
+  readonly data: Uint8Array | (() => Readable | Promise<Readable>);
+  /** Store instead of deflate (default false: module zips are deflated, as Go writes them). */
+  readonly store?: boolean;
+}
+
+/** FIXED_MTIME gives written zips reproducible bytes (1980-01-01, the first DOS date). */
+const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
+
+/**
+ * writeZip writes entries, deflated, in order, to out and resolves when out has
+ * finished. Streams are opened one at a time, so memory does not grow with the
+ * content. It rejects with the first error of a content stream, of yazl (for example
+ * a name yazl refuses: empty, absolute, or with a ".." element) or of out.
+ */
+export async function writeZip(out: Writable, entries: Iterable<ZipWriterEntry>): Promise<void> {
+  const zip = new yazl.ZipFile();
+  let failure: unknown;
+  const fail = (e: unknown) => {
+    failure ??= e;
+    (zip.outputStream as Readable).destroy(e instanceof Error ? e : new Error(String(e)));
+  };
+  zip.on('error', fail);
+  const done = pipeline(zip.outputStream, out);
+  try {
+    for (const e of entries) {
+      const options = { mtime: FIXED_MTIME, mode: 0o100644, forceDosTimestamp: true, compress: !e.store };
+      const data = e.data;
+      if (e.name.endsWith('/')) {
+        // A directory entry (names ending in "/" carry no content in Go either).
+        zip.addEmptyDirectory(e.name, { mtime: FIXED_MTIME, mode: 0o40755, forceDosTimestamp: true });
+        continue;
+      }
+      if (data instanceof Uint8Array) {
+        zip.addBuffer(Buffer.from(data.buffer, data.byteOffset, data.byteLength), e.name, options);
+        continue;
+      }
+      zip.addReadStreamLazy(e.name, options, (cb) => {
+        Promise.resolve()
+          .then(data)
+          .then(
+            (stream) => {
+              stream.on('error', fail);
+              cb(null, stream);
+            },
+            (err: unknown) => {
+              fail(err);
+              cb(err instanceof Error ? err : new Error(String(err)), undefined as unknown as Readable);
+            },
+          );
+      });
+    }
+    zip.end();
+  } catch (e) {
+    fail(e);
+  }
+  try {
+    await done;
+  } catch (e) {
+    throw failure ?? e;
+  }
+  if (failure !== undefined) throw failure;
+}
+
+/** Go's texts for the errno values file operations report (syscall.Errno.Error). */
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+  ENOTEMPTY: 'directory not empty',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'file name too long',
+  EMFILE: 'too many open files',
+  ENOSPC: 'no space left on device',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+  EXDEV: 'invalid cross-device link',
+};
+
+/** isErrno reports whether e is a Node system error carrying an errno code. */
+export function isErrno(e: unknown): e is NodeJS.ErrnoException {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'errno' in e;
+}
+
+/**
+ * goPathError formats a Node file-system error as Go's *fs.PathError does:
+ * "op path: text" (e.g. "open /x/go.mod: no such file or directory"). Other errors
+ * yield their message.
+ */
+export function goPathError(e: unknown): string {
+  if (!isErrno(e)) return errorText(e);
+  const code = e.code ?? '';
+  const text = ERRNO_TEXT[code] ?? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  const op = e.syscall === 'scandir' ? 'open' : (e.syscall ?? 'open');
+  return e.path !== undefined ? `${op} ${e.path}: ${text}` : text;
+}
+
+/** ioError wraps a file-system error in a CodedError with Go's wording. */
+export function ioError(code: string, e: unknown, fields: Record<string, unknown> = {}): CodedError {
+  if (e instanceof CodedError) return e;
+  const errno = isErrno(e) ? { errno: e.code, syscall: e.syscall, path: e.path } : {};
+  return new CodedError(code, goPathError(e), { ...fields, ...errno }, { cause: e });
+}
+
+/** errorText returns the message of an error-like value. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
