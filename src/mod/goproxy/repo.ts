@@ -1,0 +1,510 @@
+/**
+ * One module on one proxy: the GOPROXY protocol requests of cmd/go's proxyRepo.
+ *
+ * `<base>/<escaped path>/@v/list`, `@v/<escaped version>.info`, `.mod`, `.zip` and
+ * `@latest` (https://go.dev/ref/mod#goproxy-protocol). Paths and versions are
+ * case-encoded (module.escapePath / escapeVersion). Errors are GoproxyErrors whose
+ * messages read as the go command's (`path@version: reading URL: 404 Not Found`).
+ */
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import * as module from '../module/index.js';
+import * as semver from '../semver/index.js';
+import type { FetchLike } from '../web/types.js';
+import { FILE_ERROR_HEADER } from '../web/file.js';
+import { isHttpError, type HttpErrorFields } from '../web/errors.js';
+import { redactUrl } from '../web/url.js';
+import { GoproxyError, type GoproxyErrorCode } from './errors.js';
+
+/** MAX_ZIP_FILE is the go command's limit on a module zip (codehost.MaxZipFile, 500 MiB). */
+export const MAX_ZIP_FILE = 500 << 20;
+
+/** RevInfo is a proxy's `.info` / `@latest` answer (Go's RevInfo), camel-cased. */
+export interface RevInfo {
+  /** The canonical version. */
+  readonly version: string;
+  /** The commit time as the proxy sent it (RFC 3339), or Go's zero time when absent. */
+  readonly time: string;
+  /** Optional fields some proxies send. */
+  readonly name?: string;
+  readonly short?: string;
+  readonly origin?: unknown;
+}
+
+/** ZERO_TIME is Go's zero time.Time as JSON-encoded, used when `.info` has no Time. */
+export const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+export interface ProxyRepoOptions {
+  readonly fetch: FetchLike;
+  /** Zip size limit in bytes (default MAX_ZIP_FILE). */
+  readonly maxZipBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** ProxyRepo answers protocol requests for one module path on one proxy base URL. */
+export interface ProxyRepo {
+  readonly path: string;
+  /** The redacted base URL (as it appears in messages). */
+  readonly redactedBase: string;
+  /** versions returns the tagged versions of `@v/list` that start with prefix, sorted (pseudo-versions dropped). */
+  versions(prefix?: string): Promise<string[]>;
+  /** stat fetches `@v/<rev>.info` and checks it names rev when rev is canonical for the path. */
+  stat(rev: string): Promise<RevInfo>;
+  /** latest fetches `@latest`, falling back to the newest pseudo-version of `@v/list` on 404/410. */
+  latest(): Promise<RevInfo>;
+  /** goMod fetches `@v/<version>.mod` (version must be canonical). */
+  goMod(version: string): Promise<Uint8Array>;
+  /** zip streams `@v/<version>.zip` to destPath, enforcing the size limit while streaming. */
+  zip(version: string, destPath: string): Promise<{ bytes: number }>;
+}
+
+/**
+ * createProxyRepo returns the protocol client for path on baseUrl (an http, https or
+ * file URL, as parsed by parseProxyList). It throws ERR_GOPROXY_BAD_PATH (InvalidPathError
+ * wording) when path cannot be escaped.
+ */
+export function createProxyRepo(baseUrl: string, path: string, options: ProxyRepoOptions): ProxyRepo {
+  let enc: string;
+  try {
+    enc = module.escapePath(path);
+  } catch (e) {
+    throw new GoproxyError('ERR_GOPROXY_BAD_PATH', (e as Error).message, { path, version: '' }, e);
+  }
+  const redactedBase = redactUrl(baseUrl);
+  const base = baseUrl.replace(/\/+$/, '') + '/' + pathEscape(enc);
+  const maxZip = options.maxZipBytes ?? MAX_ZIP_FILE;
+  let listLatest: Promise<RevInfo> | undefined;
+
+  /** fail builds a GoproxyError wrapped as proxyRepo.versionError does. */
+  const fail = (
+    code: GoproxyErrorCode,
+    version: string,
+    inner: string,
+    extra: Partial<HttpErrorFields> & Record<string, unknown> = {},
+    cause?: unknown,
+  ): GoproxyError => {
+    let message: string;
+    if (version !== '' && version !== module.canonicalVersion(version)) {
+      const pseudo = module.isPseudoVersion(version);
+      message = `${path}@${version}: invalid ${pseudo ? 'pseudo-version' : 'version'}: ${inner}`;
+    } else if (version !== '') {
+      message = `${path}@${version}: ${inner}`;
+    } else {
+      message = `module ${path}: ${inner}`;
+    }
+    return new GoproxyError(code, message, { path, version, ...extra }, cause);
+  };
+
+  /** get fetches rel and returns the Response when it is 200; other answers become errors. */
+  const get = async (rel: string, version: string): Promise<Response> => {
+    const url = base + '/' + pathEscape(rel).replace(/^\/+/, '');
+    const start = Date.now();
+    let res: Response;
+    try {
+      res = await options.fetch(url, { method: 'GET', ...(options.signal ? { signal: options.signal } : {}) });
+    } catch (e) {
+      if (!isHttpError(e)) throw e;
+      throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
+    }
+    if (res.status === 200) return res;
+    const redacted = redactUrl(url);
+    const statusLine = `${res.status} ${res.statusText || STATUS_TEXT[res.status] || ''}`.trimEnd();
+    let detail = '';
+    const type = (res.headers.get('content-type') ?? '').toLowerCase();
+    const media = type.split(';')[0]!.trim();
+    const charset = /charset=([^;]+)/.exec(type)?.[1]?.trim().replace(/^"|"$/g, '') ?? '';
+    if (media === 'text/plain' && ['', 'us-ascii', 'utf-8'].includes(charset)) {
+      detail = formatErrorDetail(await readLimited(res, 8 * 81 + 1024));
+    } else {
+      await res.body?.cancel().catch(() => {});
+    }
+    const fileErrorRaw = res.headers.get(FILE_ERROR_HEADER);
+    const fileError = fileErrorRaw === null ? null : decodeURIComponent(fileErrorRaw);
+    let text: string;
+    if (detail !== '') {
+      const sep = detail.includes('\n') ? '\n\t' : ' ';
+      text = `reading ${redacted}: ${statusLine}\n\tserver response:${sep}${detail}`;
+    } else if (fileError) {
+      text = `reading ${redacted}: ${fileError}`;
+    } else {
+      text = `reading ${redacted}: ${fileError === null && url.startsWith('file:') ? res.statusText : statusLine}`;
+    }
+    const notFound = res.status === 404 || res.status === 410;
+    throw fail(notFound ? 'ERR_GOPROXY_NOT_FOUND' : 'ERR_GOPROXY_STATUS', version, text, {
+      url: redacted,
+      status: res.status,
+      statusText: res.statusText,
+      ...(detail !== '' ? { bodyExcerpt: detail } : {}),
+      elapsedMs: Date.now() - start,
+      notFound,
+    });
+  };
+
+  /** getText reads a whole small body; body-read failures name the URL as Go's url.Error does. */
+  const getText = async (rel: string, version: string, what: string): Promise<{ text: string; url: string }> => {
+    const res = await get(rel, version);
+    const url = redactUrl(base + '/' + pathEscape(rel));
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (e) {
+      if (!isHttpError(e)) throw e;
+      throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
+    }
+    checkNotHtml(res, text, url, version, what);
+    return { text, url };
+  };
+
+  const checkNotHtml = (res: Response, text: string, url: string, version: string, what: string) => {
+    const type = (res.headers.get('content-type') ?? '').toLowerCase();
+    if (type.startsWith('text/html') || /^\s*<(!doctype html|html)/i.test(text)) {
+      throw fail(
+        'ERR_GOPROXY_BAD_RESPONSE',
+        version,
+        `invalid response from proxy ${JSON.stringify(redactedBase)}: ${url} returned an HTML page instead of ${what}`,
+        { url, html: true },
+      );
+    }
+  };
+
+  const parseInfo = (text: string, url: string, version: string): RevInfo => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw fail(
+        'ERR_GOPROXY_BAD_RESPONSE',
+        version,
+        `invalid response from proxy ${JSON.stringify(redactedBase)}: ${goJsonSyntaxError(text)}`,
+        { url },
+      );
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      const got =
+        raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw === 'string' ? 'string' : typeof raw;
+      if (got === 'null') return { version: '', time: ZERO_TIME };
+      throw fail(
+        'ERR_GOPROXY_BAD_RESPONSE',
+        version,
+        `invalid response from proxy ${JSON.stringify(redactedBase)}: json: cannot unmarshal ${got} into Go value of type modfetch.RevInfo`,
+        { url },
+      );
+    }
+    const o = raw as Record<string, unknown>;
+    const str = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
+    return {
+      version: str('Version') ?? '',
+      time: str('Time') ?? ZERO_TIME,
+      ...(str('Name') !== undefined ? { name: str('Name') } : {}),
+      ...(str('Short') !== undefined ? { short: str('Short') } : {}),
+      ...(o['Origin'] !== undefined ? { origin: o['Origin'] } : {}),
+    };
+  };
+
+  const escapeVersionOrFail = (v: string): string => {
+    try {
+      return module.escapeVersion(v);
+    } catch (e) {
+      throw fail('ERR_GOPROXY_BAD_VERSION', v, (e as { err?: Error }).err?.message ?? (e as Error).message, {}, e);
+    }
+  };
+
+  const stat = async (rev: string): Promise<RevInfo> => {
+    const encRev = escapeVersionOrFail(rev);
+    const { text, url } = await getText('@v/' + encRev + '.info', rev, 'a version .info (JSON)');
+    const info = parseInfo(text, url, rev);
+    if (info.version !== rev && rev === module.canonicalVersion(rev) && module.check(path, rev) === undefined) {
+      // A proxy asked for a correct version must answer that version or an error.
+      throw fail(
+        'ERR_GOPROXY_INFO_MISMATCH',
+        rev,
+        `proxy returned info for version ${info.version} instead of requested version`,
+        {
+          url,
+          gotVersion: info.version,
+        },
+      );
+    }
+    return info;
+  };
+
+  const latestFromList = async (lines: string[]): Promise<RevInfo> => {
+    let bestTime = -Infinity;
+    let bestVersion = '';
+    for (const line of lines) {
+      const f = line.split(/\s+/).filter((w) => w !== '');
+      if (f.length === 0 || !semver.isValid(f[0]!)) continue;
+      let t: number;
+      if (f.length >= 2) {
+        t = Date.parse(f[1]!);
+        if (Number.isNaN(t)) t = ZERO_MS;
+      } else if (module.isPseudoVersion(f[0]!)) {
+        try {
+          t = module.pseudoVersionTime(f[0]!).getTime();
+        } catch {
+          t = ZERO_MS;
+        }
+      } else {
+        // Only called when no tagged versions exist; ignore tags added meanwhile.
+        continue;
+      }
+      if (bestTime < t) {
+        bestTime = t;
+        bestVersion = f[0]!;
+      }
+    }
+    if (bestVersion === '') throw fail('ERR_GOPROXY_NOT_FOUND', '', 'no commits', { notFound: true });
+    return stat(bestVersion);
+  };
+
+  const readList = async (): Promise<string[]> => (await getText('@v/list', '', 'a version list')).text.split('\n');
+
+  return {
+    path,
+    redactedBase,
+    async versions(prefix = '') {
+      let lines: string[];
+      try {
+        lines = await readList();
+      } catch (e) {
+        listLatest ??= Promise.reject(e);
+        listLatest.catch(() => {});
+        throw e;
+      }
+      listLatest ??= latestFromList(lines);
+      listLatest.catch(() => {});
+      const list: string[] = [];
+      for (const line of lines) {
+        const v = line.split(/\s+/).filter((w) => w !== '')[0];
+        if (v !== undefined && semver.isValid(v) && v.startsWith(prefix) && !module.isPseudoVersion(v)) list.push(v);
+      }
+      return semver.sort(list);
+    },
+    stat,
+    async latest() {
+      let text: string;
+      let url: string;
+      try {
+        ({ text, url } = await getText('@latest', '', 'a version .info (JSON)'));
+      } catch (e) {
+        if (!(e instanceof GoproxyError) || !e.notFound) throw e;
+        listLatest ??= readList().then(latestFromList);
+        return listLatest;
+      }
+      return parseInfo(text, url, '');
+    },
+    async goMod(version) {
+      if (version !== module.canonicalVersion(version)) {
+        throw fail('ERR_GOPROXY_BAD_VERSION', version, 'internal error: version passed to GoMod is not canonical');
+      }
+      const encVer = escapeVersionOrFail(version);
+      const res = await get('@v/' + encVer + '.mod', version);
+      const url = redactUrl(base + '/@v/' + pathEscape(encVer) + '.mod');
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await res.arrayBuffer());
+      } catch (e) {
+        if (!isHttpError(e)) throw e;
+        throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
+      }
+      checkNotHtml(res, new TextDecoder().decode(bytes.subarray(0, 256)), url, version, 'a go.mod file');
+      return bytes;
+    },
+    async zip(version, destPath) {
+      if (version !== module.canonicalVersion(version)) {
+        throw fail('ERR_GOPROXY_BAD_VERSION', version, 'internal error: version passed to Zip is not canonical');
+      }
+      const encVer = escapeVersionOrFail(version);
+      const rel = '@v/' + encVer + '.zip';
+      const res = await get(rel, version);
+      const url = redactUrl(base + '/' + pathEscape(rel));
+      try {
+        return await streamZip(res, destPath, maxZip, url, (code, inner, extra, cause) =>
+          fail(code, version, inner, extra, cause),
+        );
+      } catch (e) {
+        await rm(destPath, { force: true }).catch(() => {});
+        throw e;
+      }
+    },
+  };
+}
+
+const ZERO_MS = Date.parse(ZERO_TIME);
+
+type Fail = (code: GoproxyErrorCode, inner: string, extra?: Record<string, unknown>, cause?: unknown) => GoproxyError;
+
+/** EOCD_WINDOW covers the end-of-central-directory record plus the longest zip comment. */
+const EOCD_WINDOW = 22 + 0xffff;
+
+/**
+ * streamZip writes the body to destPath without buffering it: it counts bytes (failing as
+ * soon as the limit is passed), detects a body shorter than Content-Length, and checks
+ * that the tail holds a zip end-of-central-directory record.
+ */
+async function streamZip(
+  res: Response,
+  destPath: string,
+  maxZip: number,
+  url: string,
+  fail: Fail,
+): Promise<{ bytes: number }> {
+  const out = createWriteStream(destPath);
+  const closed = once(out, 'close');
+  let bytes = 0;
+  let tail = Buffer.alloc(0);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  try {
+    if (res.body) {
+      const reader = res.body.getReader();
+      for (;;) {
+        let chunk: { done: true; value?: undefined } | { done: false; value: Uint8Array };
+        try {
+          chunk = await reader.read();
+        } catch (e) {
+          if (!isHttpError(e)) throw e;
+          const truncated = Number.isFinite(declared) && bytes < declared;
+          throw fail(
+            truncated ? 'ERR_GOPROXY_ZIP_TRUNCATED' : 'ERR_GOPROXY_FETCH',
+            e.message,
+            {
+              ...e.fields,
+              url,
+              bytes,
+              ...(Number.isFinite(declared) ? { contentLength: declared } : {}),
+            },
+            e,
+          );
+        }
+        if (chunk.done) break;
+        bytes += chunk.value.length;
+        if (bytes > maxZip) {
+          await reader.cancel().catch(() => {});
+          throw fail('ERR_GOPROXY_ZIP_TOO_LARGE', 'downloaded zip file too large', { url, limit: maxZip });
+        }
+        tail =
+          tail.length + chunk.value.length > EOCD_WINDOW * 2
+            ? Buffer.concat([tail, chunk.value]).subarray(-EOCD_WINDOW)
+            : Buffer.concat([tail, chunk.value]);
+        if (!out.write(chunk.value)) await once(out, 'drain');
+      }
+    }
+  } finally {
+    out.end();
+    await closed;
+  }
+  if (Number.isFinite(declared) && bytes < declared) {
+    throw fail('ERR_GOPROXY_ZIP_TRUNCATED', `read ${JSON.stringify(url)}: unexpected EOF`, {
+      url,
+      bytes,
+      contentLength: declared,
+    });
+  }
+  if (!hasEndOfCentralDirectory(tail)) {
+    throw fail('ERR_GOPROXY_ZIP_TRUNCATED', `${url}: zip: not a valid zip file`, { url, bytes });
+  }
+  return { bytes };
+}
+
+function hasEndOfCentralDirectory(tail: Buffer): boolean {
+  for (let i = tail.length - 22; i >= 0; i--) {
+    if (tail.readUInt32LE(i) === 0x06054b50) return true;
+  }
+  return false;
+}
+
+async function readLimited(res: Response, limit: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  try {
+    while (n < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      n += value.length;
+    }
+  } catch {
+    // A broken error body only loses the detail.
+  }
+  await reader.cancel().catch(() => {});
+  const buf = Buffer.concat(chunks);
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+  // Non-UTF-8 bodies are not shown (Go: "Don't try to recover non-UTF-8 error messages").
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, Math.min(buf.length, limit - 4)));
+  } catch {
+    return '';
+  }
+  return text;
+}
+
+/**
+ * formatErrorDetail turns a text/plain error body into the `server response:` detail as
+ * cmd/go/internal/web does: at most 8 lines and 648 bytes, stopping at the first blank
+ * line; nothing when the body has non-graphic characters.
+ */
+export function formatErrorDetail(s: string): string {
+  if (/[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}\s]/u.test(s)) return '';
+  const maxLines = 8;
+  const maxBytes = maxLines * 81;
+  let detail = '';
+  const lines = s.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') break;
+    if (i > 0) detail += '\n\t';
+    if (i >= maxLines) {
+      detail += '[Truncated: too many lines.]';
+      break;
+    }
+    if (Buffer.byteLength(detail) + Buffer.byteLength(line) > maxBytes) {
+      detail += '[Truncated: too long.]';
+      break;
+    }
+    detail += line;
+  }
+  return detail;
+}
+
+/** goJsonSyntaxError words a JSON parse failure as Go's encoding/json does for common cases. */
+export function goJsonSyntaxError(text: string): string {
+  const t = text.replace(/^[ \t\r\n]+/, '');
+  if (t === '') return 'unexpected end of JSON input';
+  const c = t[0]!;
+  if (!/[{["\-0-9tfn]/.test(c)) return `invalid character ${goQuoteChar(c)} looking for beginning of value`;
+  return 'unexpected end of JSON input';
+}
+
+function goQuoteChar(c: string): string {
+  if (c === "'") return "'\\''";
+  return `'${c}'`;
+}
+
+/**
+ * pathEscape escapes a URL path as the go command's URLs show it (net/url in path mode:
+ * everything but letters, digits, `-_.~$&+,/:;=@` is %-encoded, so `!` becomes `%21`).
+ */
+export function pathEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) && b < 0x80 ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};

@@ -1,0 +1,450 @@
+/**
+ * createHttpClient: the FetchLike that the composition root hands to library code.
+ *
+ * Over undici 7: one keep-alive dispatcher (an EnvHttpProxyAgent given the proxy settings
+ * as values — it never reads the environment itself), a connect timeout and a total timeout
+ * per attempt that also covers reading the body (so a slow trickle ends), bounded retries
+ * with exponential backoff and jitter for GET/HEAD on network errors, 429 and 5xx (honouring
+ * Retry-After up to a cap), extra CA certificates, Basic credentials from .netrc for the
+ * matching HTTPS host only (GOAUTH=netrc; none with GOAUTH=off) re-evaluated at every
+ * redirect hop, and file:// URLs answered from disk.
+ *
+ * Transport failures reject with HttpError ERR_WEB_TRANSPORT worded as Go's net/http
+ * client words them; any HTTP status resolves (protocol clients decide what it means).
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
+import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { FetchInit, FetchLike } from './types.js';
+import { HttpError, type HttpCauseCode } from './errors.js';
+import { fetchFile } from './file.js';
+import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
+import { redactUrl } from './url.js';
+
+/** HttpClientOptions configures createHttpClient; every field has a safe default. */
+export interface HttpClientOptions {
+  /** Milliseconds to establish a connection (TCP + TLS). Default 10 000. */
+  readonly connectTimeoutMs?: number;
+  /** Milliseconds for one attempt from request to the last body byte. Default 60 000. */
+  readonly timeoutMs?: number;
+  /** Extra attempts for GET/HEAD after a network error, 429 or 5xx. Default 2. */
+  readonly retries?: number;
+  /** First backoff delay in ms (doubled per attempt, ±50 % jitter). Default 500. */
+  readonly retryBaseDelayMs?: number;
+  /** Cap for a backoff delay and for Retry-After, in ms. Default 10 000. */
+  readonly retryMaxDelayMs?: number;
+  /** HTTP_PROXY value ('' or undefined: none). */
+  readonly httpProxy?: string;
+  /** HTTPS_PROXY value ('' or undefined: none). */
+  readonly httpsProxy?: string;
+  /** NO_PROXY value. */
+  readonly noProxy?: string;
+  /** Extra CA certificates as PEM text (e.g. the contents of SSL_CERT_FILE). */
+  readonly caCertificates?: readonly string[];
+  /** Files holding extra PEM CA certificates (SSL_CERT_FILE); read on first use. */
+  readonly caFiles?: readonly string[];
+  /** Directories whose files hold extra PEM CA certificates (SSL_CERT_DIR, ':'-separated in Go). */
+  readonly caDirs?: readonly string[];
+  /** .netrc content (not a path). */
+  readonly netrc?: string;
+  /** GOAUTH value: 'off' sends no credentials; anything containing the netrc method uses `netrc`. Default 'netrc'. */
+  readonly goauth?: string;
+  /** User-Agent header. Default `modrescue`. */
+  readonly userAgent?: string;
+  /** Random source in [0,1) for jitter (tests pass a fixed one). */
+  readonly random?: () => number;
+}
+
+/** HttpClient is a FetchLike with a close() that releases its connections. */
+export type HttpClient = FetchLike & {
+  /** close ends keep-alive connections; the client must not be used afterwards. */
+  close(): Promise<void>;
+};
+
+const MAX_REDIRECTS = 10;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * createHttpClient returns an HttpClient. Options are validated lazily: unreadable CA
+ * files make the first request reject with HttpError (causeCode CERT_OTHER).
+ */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const retries = Math.max(0, options.retries ?? 2);
+  const baseDelay = options.retryBaseDelayMs ?? 500;
+  const maxDelay = options.retryMaxDelayMs ?? 10_000;
+  const random = options.random ?? Math.random;
+  const userAgent = options.userAgent ?? 'modrescue';
+  const netrc: Netrc = parseNetrc(options.netrc ?? '');
+  const useNetrc = goauthUsesNetrc(options.goauth ?? 'netrc');
+
+  let dispatcher: Dispatcher | undefined;
+  let init: Promise<Dispatcher> | undefined;
+  const getDispatcher = (): Promise<Dispatcher> =>
+    (init ??= (async () => {
+      const extra = [...(options.caCertificates ?? [])];
+      for (const f of options.caFiles ?? []) extra.push(await readFile(f, 'utf8'));
+      for (const d of options.caDirs ?? []) {
+        const names = await readdir(d).catch(() => [] as string[]);
+        for (const n of names.sort()) {
+          const text = await readFile(path.join(d, n), 'utf8').catch(() => '');
+          if (text.includes('-----BEGIN CERTIFICATE-----')) extra.push(text);
+        }
+      }
+      const tls = {
+        timeout: connectTimeoutMs,
+        ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      };
+      dispatcher = new EnvHttpProxyAgent({
+        // Empty strings (not undefined) so undici never falls back to process.env.
+        httpProxy: options.httpProxy ?? '',
+        httpsProxy: options.httpsProxy ?? '',
+        noProxy: options.noProxy ?? '',
+        connect: tls,
+        requestTls: tls,
+        proxyTls: tls,
+        keepAliveTimeout: 4_000,
+      });
+      return dispatcher;
+    })());
+
+  const fetchOnce = async (url: string, init: FetchInit, start: number): Promise<Response> => {
+    const method = init.method ?? 'GET';
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const { bare, headers } = requestHeaders(current, url, init, userAgent, useNetrc ? netrc : undefined);
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+      let d: Dispatcher;
+      try {
+        d = await getDispatcher();
+      } catch (e) {
+        throw new HttpError('ERR_WEB_TRANSPORT', `reading CA certificates: ${(e as Error).message}`, {
+          url: redactUrl(url),
+          elapsedMs: Date.now() - start,
+          causeCode: 'CERT_OTHER',
+        });
+      }
+      let res: Response;
+      try {
+        res = (await undiciFetch(bare, {
+          method,
+          headers,
+          signal,
+          redirect: 'manual',
+          dispatcher: d,
+        })) as unknown as Response;
+      } catch (e) {
+        if (init.signal?.aborted) throw init.signal.reason ?? e;
+        throw transportError(e, method, current, start, timeout.aborted ? 'headers' : undefined);
+      }
+      const location = res.headers.get('location');
+      if (REDIRECT_STATUSES.has(res.status) && location !== null) {
+        await res.body?.cancel().catch(() => {});
+        const next = new URL(location, bare).toString();
+        const from = new URL(current);
+        if (from.protocol === 'https:' && new URL(next).protocol !== 'https:') {
+          throw new HttpError(
+            'ERR_WEB_TRANSPORT',
+            `${goOp(method)} ${JSON.stringify(stripPassword(next))}: redirected from secure URL ${redactUrl(current)} to insecure URL ${redactUrl(next)}`,
+            { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
+          );
+        }
+        if (hop + 1 >= MAX_REDIRECTS) {
+          throw new HttpError(
+            'ERR_WEB_TRANSPORT',
+            `${goOp(method)} ${JSON.stringify(stripPassword(next))}: stopped after ${MAX_REDIRECTS} redirects`,
+            { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
+          );
+        }
+        current = next;
+        continue;
+      }
+      return wrapBody(res, method, url, start, timeout);
+    }
+  };
+
+  const client = async (url: string, init: FetchInit = {}): Promise<Response> => {
+    if (url.startsWith('file:')) return fetchFile(url, init.method ?? 'GET');
+    const start = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      let res: Response | undefined;
+      let err: unknown;
+      try {
+        res = await fetchOnce(url, init, start);
+      } catch (e) {
+        err = e;
+      }
+      const retryable =
+        attempt < retries &&
+        !init.signal?.aborted &&
+        (res ? res.status === 429 || (res.status >= 500 && res.status <= 599) : isRetryableError(err));
+      if (!retryable) {
+        if (res) return res;
+        throw err;
+      }
+      let delay = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
+      const after = res ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+      if (after !== undefined) delay = Math.min(after, maxDelay);
+      await res?.body?.cancel().catch(() => {});
+      await sleep(delay, init.signal);
+    }
+  };
+  return Object.assign(client, {
+    close: async () => {
+      if (init) await (await init.catch(() => undefined))?.close();
+    },
+  });
+}
+
+/** goauthUsesNetrc reports whether a GOAUTH value enables the netrc method. */
+export function goauthUsesNetrc(goauth: string): boolean {
+  const cmds = goauth.split(';').map((c) => c.trim());
+  if (cmds.length === 1 && cmds[0] === 'off') return false;
+  return goauth.trim() === '' || cmds.some((c) => c === 'netrc');
+}
+
+/**
+ * requestHeaders builds the headers of one hop: the caller's, User-Agent, and Basic
+ * credentials only over HTTPS — from the URL's userinfo when the hop is on the original
+ * host, else from .netrc for the hop's own host. Credentials never follow a redirect to
+ * another host. Returns the URL without userinfo (undici rejects credentials in URLs).
+ */
+function requestHeaders(
+  current: string,
+  original: string,
+  init: FetchInit,
+  userAgent: string,
+  netrc: Netrc | undefined,
+): { bare: string; headers: Record<string, string> } {
+  const u = new URL(current);
+  const orig = new URL(original);
+  const headers: Record<string, string> = { 'user-agent': userAgent, ...(init.headers ?? {}) };
+  const sameHost = u.host === orig.host;
+  // Userinfo of the hop's own URL, else (same host only) of the original URL.
+  const src = u.username !== '' || u.password !== '' || !sameHost ? u : orig;
+  const user = decodeURIComponent(src.username);
+  const pass = decodeURIComponent(src.password);
+  u.username = '';
+  u.password = '';
+  const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  if (!sameHost) {
+    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+  }
+  if (!hasAuth || !sameHost) {
+    if (user !== '' || pass !== '') {
+      headers['authorization'] = basic(user, pass);
+    } else if (u.protocol === 'https:' && netrc) {
+      const cred = netrcCredentials(netrc, u.toString());
+      if (cred) headers['authorization'] = basic(cred.login, cred.password);
+    }
+  }
+  return { bare: u.toString(), headers };
+}
+
+function basic(user: string, pass: string): string {
+  return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
+}
+
+/** wrapBody returns res with a body whose errors (timeout, reset) become HttpErrors. */
+function wrapBody(res: Response, method: string, url: string, start: number, timeout: AbortSignal): Response {
+  if (res.body === null || NULL_BODY_STATUSES.has(res.status)) {
+    return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+  }
+  const reader = res.body.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (e) {
+        controller.error(bodyError(e, url, start, timeout.aborted));
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+function bodyError(e: unknown, url: string, start: number, timedOut: boolean): HttpError {
+  const cause = rootCause(e);
+  const causeCode: HttpCauseCode = timedOut ? 'ETIMEDOUT' : classify(cause).code;
+  const detail = timedOut
+    ? 'context deadline exceeded (Client.Timeout or context cancellation while reading body)'
+    : causeCode === 'ECONNRESET'
+      ? 'read: connection reset by peer'
+      : causeCode === 'EOF' || causeCode === 'OTHER'
+        ? 'unexpected EOF'
+        : classify(cause).detail;
+  return new HttpError(
+    'ERR_WEB_TRANSPORT',
+    `read ${JSON.stringify(stripPassword(url))}: ${detail}`,
+    { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode, op: 'read' },
+    e,
+  );
+}
+
+/** goOp is the url.Error Op net/http uses for a method ("Get", "Head"). */
+function goOp(method: string): string {
+  return method[0]! + method.slice(1).toLowerCase();
+}
+
+/** stripPassword hides a URL password as net/http's client errors do (`user:***@`). */
+function stripPassword(url: string): string {
+  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/@:?#]*):[^/@?#]*@/, '$1:***@');
+}
+
+interface Classified {
+  code: HttpCauseCode;
+  detail: string;
+}
+
+function rootCause(e: unknown): unknown {
+  let cur = e;
+  for (let i = 0; i < 5; i++) {
+    const c = (cur as { cause?: unknown } | undefined)?.cause;
+    if (c === undefined || c === null) break;
+    cur = c;
+  }
+  // AggregateError (happy eyeballs over several addresses): use the first.
+  const errors = (cur as { errors?: unknown[] } | undefined)?.errors;
+  if (Array.isArray(errors) && errors.length > 0 && !(cur as { code?: string }).code) return errors[0];
+  return cur;
+}
+
+/** classify maps Node/undici error codes to a cause code and Go's wording of it. */
+function classify(cause: unknown, host = '', port = ''): Classified {
+  const err = cause as {
+    code?: string;
+    message?: string;
+    address?: string;
+    port?: number;
+    hostname?: string;
+    errors?: unknown[];
+  };
+  const code = err?.code ?? '';
+  const msg = err?.message ?? String(cause);
+  const addr = err?.address ? `${err.address}:${err.port ?? port}` : `${host}:${port}`;
+  switch (code) {
+    case 'ENOTFOUND':
+      return { code: 'ENOTFOUND', detail: `dial tcp: lookup ${err.hostname ?? host}: no such host` };
+    case 'EAI_AGAIN':
+      return {
+        code: 'EAI_AGAIN',
+        detail: `dial tcp: lookup ${err.hostname ?? host}: temporary failure in name resolution`,
+      };
+    case 'ECONNREFUSED':
+      return { code: 'ECONNREFUSED', detail: `dial tcp ${addr}: connect: connection refused` };
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { code: 'ETIMEDOUT', detail: `dial tcp ${addr}: i/o timeout` };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return { code: 'ETIMEDOUT', detail: 'net/http: timeout awaiting response headers' };
+    case 'UND_ERR_BODY_TIMEOUT':
+      return {
+        code: 'ETIMEDOUT',
+        detail: 'context deadline exceeded (Client.Timeout or context cancellation while reading body)',
+      };
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return { code: 'ECONNRESET', detail: 'read: connection reset by peer' };
+    case 'UND_ERR_SOCKET':
+      return /reset/i.test(msg)
+        ? { code: 'ECONNRESET', detail: 'read: connection reset by peer' }
+        : { code: 'EOF', detail: 'EOF' };
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'CERT_UNTRUSTED':
+      return { code: 'CERT_UNKNOWN_AUTHORITY', detail: 'x509: certificate signed by unknown authority' };
+    case 'CERT_HAS_EXPIRED':
+    case 'CERT_NOT_YET_VALID':
+      return { code: 'CERT_EXPIRED', detail: 'x509: certificate has expired or is not yet valid' };
+    case 'ERR_TLS_CERT_ALTNAME_INVALID': {
+      const alt = (cause as { cert?: { subjectaltname?: string } }).cert?.subjectaltname ?? '';
+      const names = alt
+        .split(/,\s*/)
+        .map((s) => s.replace(/^(DNS|IP Address):/, ''))
+        .filter((s) => s !== '');
+      const h = (cause as { host?: string }).host ?? host;
+      return {
+        code: 'CERT_HOSTNAME',
+        detail:
+          names.length > 0
+            ? `x509: certificate is valid for ${names.join(', ')}, not ${h}`
+            : `x509: certificate is not valid for ${h}`,
+      };
+    }
+    case 'UND_ERR_ABORTED':
+    case 'UND_ERR_PRX_TLS':
+      return { code: 'PROXY', detail: `proxyconnect tcp: ${msg}` };
+  }
+  if (/^(CERT_|ERR_TLS_|ERR_SSL_)/.test(code)) return { code: 'CERT_OTHER', detail: `tls: ${msg}` };
+  if (/Proxy response/.test(msg)) return { code: 'PROXY', detail: `proxyconnect tcp: ${msg}` };
+  return { code: 'OTHER', detail: msg };
+}
+
+/** transportError builds the HttpError for a request that got no response. */
+function transportError(
+  e: unknown,
+  method: string,
+  url: string,
+  start: number,
+  phase: 'headers' | undefined,
+): HttpError {
+  const u = new URL(url);
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  const cause = rootCause(e);
+  const c =
+    phase === 'headers'
+      ? {
+          code: 'ETIMEDOUT' as const,
+          detail: 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)',
+        }
+      : classify(cause, u.hostname, port);
+  return new HttpError(
+    'ERR_WEB_TRANSPORT',
+    `${goOp(method)} ${JSON.stringify(stripPassword(url))}: ${c.detail}`,
+    { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: c.code },
+    e,
+  );
+}
+
+function isRetryableError(e: unknown): boolean {
+  if (!(e instanceof HttpError)) return false;
+  const c = e.fields.causeCode;
+  return c === 'ETIMEDOUT' || c === 'ECONNRESET' || c === 'EOF' || c === 'EAI_AGAIN' || c === 'ECONNREFUSED';
+}
+
+/** parseRetryAfter parses a Retry-After header (seconds or an HTTP date) into ms. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  if (Number.isNaN(t)) return undefined;
+  return Math.max(0, t - now);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,26 @@
+/**
+ * Package web: how modrescue reaches the network (cmd/go/internal/web and auth).
+ *
+ * Library code never opens sockets: it takes a FetchLike (types.ts). The composition root
+ * builds one with createHttpClient (timeouts, retries, proxies given as values, extra CA
+ * certificates, .netrc credentials under GOAUTH, file:// from disk). Failures are
+ * HttpErrors worded as the go command words them, with redacted URLs.
+ * See https://go.dev/ref/mod#private-module-proxy-auth for the credential rules.
+ *
+ * Invariants: credentials are sent only over HTTPS to the host they were configured for
+ * (or from the URL's own userinfo to that URL's host) and never follow a redirect to
+ * another host; every request ends (connect and total timeouts); no message contains a
+ * password.
+ */
+export type { FetchInit, FetchLike } from './types.js';
+export {
+  createHttpClient,
+  goauthUsesNetrc,
+  parseRetryAfter,
+  type HttpClient,
+  type HttpClientOptions,
+} from './client.js';
+export { HttpError, isHttpError, type HttpCauseCode, type HttpErrorFields } from './errors.js';
+export { FILE_ERROR_HEADER, fetchFile } from './file.js';
+export { netrcCredentials, parseNetrc, type Netrc, type NetrcLine } from './netrc.js';
+export { redactAll, redactUrl, splitGoUrl, type GoUrlParts } from './url.js';
