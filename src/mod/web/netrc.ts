@@ -37,7 +37,9 @@ export function parseNetrc(data: string): Netrc {
     }
     const f = line.split(/[ \t\r\v\f]+/).filter((w) => w !== '');
     if (inDefault) {
-      // Only collect the default entry's credentials; nothing after it is used.
+      // Only collect the default entry's credentials, up to the next machine token;
+      // nothing after it is used.
+      if (f.includes('machine')) break;
       for (let i = 0; i + 1 < f.length; i += 2) {
         if (f[i] === 'login') def = { login: f[i + 1]!, password: def?.password ?? '' };
         if (f[i] === 'password') def = { login: def?.login ?? '', password: f[i + 1]! };
