@@ -52,7 +52,7 @@ export {
 export { escapePath, escapeVersion, unescapePath, unescapeVersion } from './escape.js';
 export { matchPrefixPatterns } from './match.js';
 export {
-  PSEUDO_VERSION_TIMESTAMP_FORMAT,
+  pseudoVersionTimestampFormat,
   isPseudoVersion,
   isZeroPseudoVersion,
   pseudoVersion,

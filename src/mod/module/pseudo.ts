@@ -27,8 +27,8 @@ import { goQuote } from './quote.js';
 const PSEUDO_VERSION_RE =
   /^v[0-9]+\.(0\.0-|\d+\.\d+-([^+]*\.)?0\.)\d{14}-[A-Za-z0-9]+(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
 
-/** PSEUDO_VERSION_TIMESTAMP_FORMAT is Go's layout for the time part ("yyyymmddhhmmss"). */
-export const PSEUDO_VERSION_TIMESTAMP_FORMAT = '20060102150405';
+/** pseudoVersionTimestampFormat is Go's layout for the time part ("yyyymmddhhmmss"). */
+export const pseudoVersionTimestampFormat = '20060102150405';
 
 /**
  * pseudoVersion returns the pseudo-version for a revision with the given major
