@@ -4,7 +4,15 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createHttpClient, isHttpError, parseNetrc, netrcCredentials, parseRetryAfter, redactUrl, type HttpError } from './index.js';
+import {
+  createHttpClient,
+  isHttpError,
+  parseNetrc,
+  netrcCredentials,
+  parseRetryAfter,
+  redactUrl,
+  type HttpError,
+} from './index.js';
 import { startTestProxy, startForwardProxy, type TestProxy } from '../../../test/support/proxy-server.js';
 import { createTestCertificates, type TestCertificates } from '../../../test/support/tls.js';
 
@@ -128,7 +136,9 @@ describe('createHttpClient against a loopback server', () => {
     const e = await fails(res.arrayBuffer());
     await client.close();
     expect(e.fields.causeCode).toBe('ETIMEDOUT');
-    expect(e.message).toMatch(/^read ".*v1\.5\.2\.zip": context deadline exceeded \(Client\.Timeout or context cancellation while reading body\)$/);
+    expect(e.message).toMatch(
+      /^read ".*v1\.5\.2\.zip": context deadline exceeded \(Client\.Timeout or context cancellation while reading body\)$/,
+    );
   });
 
   it('maps a reset connection, and retries it for GET', async () => {
@@ -150,7 +160,11 @@ describe('createHttpClient against a loopback server', () => {
 
   it('retries 503 and 429 (Retry-After honoured within the cap), not 404', async () => {
     proxy.setFault('rsc.io/quote/@v/v1.5.2.mod', { kind: 'status', status: 503, body: 'busy' }, 1);
-    proxy.setFault('rsc.io/quote/@v/v1.5.2.info', { kind: 'status', status: 429, headers: { 'retry-after': '3600' } }, 1);
+    proxy.setFault(
+      'rsc.io/quote/@v/v1.5.2.info',
+      { kind: 'status', status: 429, headers: { 'retry-after': '3600' } },
+      1,
+    );
     const client = createHttpClient({ retries: 1, retryBaseDelayMs: 1, retryMaxDelayMs: 5 });
     expect((await client(proxy.url + '/rsc.io/quote/@v/v1.5.2.mod')).status).toBe(200);
     expect((await client(proxy.url + '/rsc.io/quote/@v/v1.5.2.info')).status).toBe(200);
@@ -249,7 +263,12 @@ describe('TLS, proxies and credentials', () => {
     const tlsSrv = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'], tls: certs.valid });
     const httpSrv = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'] });
     try {
-      const c = createHttpClient({ retries: 0, caCertificates: [certs.ca.cert], httpsProxy: fwd.url, httpProxy: fwd.url });
+      const c = createHttpClient({
+        retries: 0,
+        caCertificates: [certs.ca.cert],
+        httpsProxy: fwd.url,
+        httpProxy: fwd.url,
+      });
       expect(await (await c(tlsSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
       expect(await (await c(httpSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
       expect(fwd.log.some((l) => l === `CONNECT ${new URL(tlsSrv.url).host}`)).toBe(true);
@@ -257,7 +276,13 @@ describe('TLS, proxies and credentials', () => {
       await c.close();
 
       const before = fwd.log.length;
-      const bypass = createHttpClient({ retries: 0, caCertificates: [certs.ca.cert], httpsProxy: fwd.url, httpProxy: fwd.url, noProxy: '127.0.0.1' });
+      const bypass = createHttpClient({
+        retries: 0,
+        caCertificates: [certs.ca.cert],
+        httpsProxy: fwd.url,
+        httpProxy: fwd.url,
+        noProxy: '127.0.0.1',
+      });
       expect(await (await bypass(tlsSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
       expect(fwd.log.length).toBe(before);
       await bypass.close();

@@ -1,0 +1,414 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
+import {
+  GoproxyError,
+  createGoproxyClient,
+  formatErrorDetail,
+  isRevisionQuery,
+  parseProxyList,
+  pathEscape,
+  type GoproxyClient,
+} from './index.js';
+import { createHttpClient, type HttpClient } from '../web/index.js';
+import { startTestProxy, type TestProxy } from '../../../test/support/proxy-server.js';
+import { createWorkspace, runGo, type Workspace } from '../../../test/support/go.js';
+
+const sha256 = async (f: string) =>
+  createHash('sha256')
+    .update(await readFile(f))
+    .digest('hex');
+
+async function rejects(p: Promise<unknown>): Promise<GoproxyError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof GoproxyError) return e;
+    throw e;
+  }
+  throw new Error('expected a GoproxyError');
+}
+
+describe('parseProxyList (cmd/go proxyList)', () => {
+  it.each([
+    [
+      'https://proxy.golang.org,direct',
+      [
+        ['https://proxy.golang.org', false],
+        ['direct', false],
+      ],
+    ],
+    [
+      'a.example|b.example,off',
+      [
+        ['https://a.example', true],
+        ['https://b.example', false],
+        ['off', false],
+      ],
+    ],
+    [' direct , https://ignored.example', [['direct', false]]],
+    ['off|https://ignored.example', [['off', false]]],
+    ['file:///srv/proxy', [['file:///srv/proxy', false]]],
+    ['proxy.corp:8080/go', [['https://proxy.corp:8080/go', false]]],
+    ['http://user:pw@p.example', [['http://user:pw@p.example', false]]],
+    [',,https://x.example,', [['https://x.example', false]]],
+  ])('%j', (value, want) => {
+    expect(parseProxyList(value).map((s) => [s.url, s.fallBackOnError])).toEqual(want);
+  });
+  it('prepends noproxy when GONOPROXY is set (not for GOPROXY=direct)', () => {
+    expect(parseProxyList('https://p.example', { noProxy: 'corp.example' }).map((s) => s.url)).toEqual([
+      'noproxy',
+      'https://p.example',
+    ]);
+    expect(parseProxyList('direct', { noProxy: 'corp.example' }).map((s) => s.url)).toEqual(['direct']);
+  });
+  it.each([
+    [',', 'GOPROXY list is not the empty string, but contains no entries'],
+    ['  ', 'GOPROXY list is not the empty string, but contains no entries'],
+    ['proxy', 'invalid proxy URL missing scheme: proxy'],
+    ['/abs/path', 'invalid proxy URL missing scheme: /abs/path'],
+    ['ftp://p.example', 'invalid proxy URL scheme (must be https, http, file): ftp://p.example'],
+    ['file://host/x', 'invalid file:// proxy URL with non-path elements: file://host/x'],
+    ['file:///x?q', 'invalid file:// proxy URL with non-path elements: file:///x?q'],
+    ['ftp://u:pw@p.example', 'invalid proxy URL scheme (must be https, http, file): ftp://u:xxxxx@p.example'],
+  ])('%j fails: %s', (value, message) => {
+    expect(() => parseProxyList(value)).toThrow(message);
+  });
+});
+
+describe('helpers', () => {
+  it('escapes paths as the go command shows URLs', () => {
+    expect(pathEscape('rsc.io/!q!u!o!t!e/@v/v1.5.3-!p!r!e.info')).toBe(
+      'rsc.io/%21q%21u%21o%21t%21e/@v/v1.5.3-%21p%21r%21e.info',
+    );
+    expect(pathEscape('a b/c+d@e')).toBe('a%20b/c+d@e');
+  });
+  it('formats the server response detail as cmd/go/internal/web', () => {
+    expect(formatErrorDetail('not found: x\n')).toBe('not found: x');
+    expect(formatErrorDetail('a\nb\n\nc')).toBe('a\n\tb');
+    expect(formatErrorDetail('1\n2\n3\n4\n5\n6\n7\n8\n9\n10')).toBe(
+      '1\n\t2\n\t3\n\t4\n\t5\n\t6\n\t7\n\t8\n\t[Truncated: too many lines.]',
+    );
+    expect(formatErrorDetail('evil \u001b[31m')).toBe('');
+  });
+  it.each([
+    ['latest', false],
+    ['upgrade', false],
+    ['>v1.2.3', false],
+    ['v1.2', false],
+    ['v1.2.3', true],
+    ['master', true],
+    ['abcdef12', true],
+  ])('isRevisionQuery(%s) = %s', (q, want) => expect(isRevisionQuery(q)).toBe(want));
+});
+
+const FIXTURES = [
+  'rsc.io_quote_v1.0.0.txt',
+  'rsc.io_quote_v1.1.0.txt',
+  'rsc.io_quote_v1.2.0.txt',
+  'rsc.io_quote_v1.2.1.txt',
+  'rsc.io_quote_v1.3.0.txt',
+  'rsc.io_quote_v1.4.0.txt',
+  'rsc.io_quote_v1.5.0.txt',
+  'rsc.io_quote_v1.5.1.txt',
+  'rsc.io_quote_v1.5.2.txt',
+  'rsc.io_quote_v1.5.3-pre1.txt',
+  'rsc.io_breaker_v1.0.0.txt',
+  'rsc.io_breaker_v2.0.0+incompatible.txt',
+  'rsc.io_breaker_v2.0.0.txt',
+  'example.com_incompatiblewithsub_v1.0.0.txt',
+  'example.com_incompatiblewithsub_v2.0.0+incompatible.txt',
+  'rsc.io_sampler_v1.3.0.txt',
+  'rsc.io_sampler_v1.3.1.txt',
+  'rsc.io_!q!u!o!t!e_v1.5.2.txt',
+];
+
+describe('GOPROXY client against the loopback test proxy', () => {
+  let proxy: TestProxy;
+  let second: TestProxy;
+  let http: HttpClient;
+  let tmp: string;
+  beforeAll(async () => {
+    proxy = await startTestProxy({ fixtures: FIXTURES });
+    second = await startTestProxy({ fixtures: ['rsc.io_sampler_v1.3.0.txt', 'rsc.io_quote_v1.5.2.txt'] });
+    http = createHttpClient({ retries: 0, timeoutMs: 2_000 });
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'modrescue-goproxy-'));
+  });
+  afterAll(async () => {
+    await http.close();
+    await proxy.close();
+    await second.close();
+    await rm(tmp, { recursive: true, force: true });
+  });
+  const client = (goproxy: string, extra: Partial<Parameters<typeof createGoproxyClient>[0]> = {}): GoproxyClient =>
+    createGoproxyClient({ fetch: http, proxy: goproxy, ...extra });
+
+  it('lists versions (sorted, no pseudo-versions), stats, fetches go.mod and zip', async () => {
+    const c = client(proxy.url);
+    expect(await c.versions('rsc.io/quote')).toEqual([
+      'v1.0.0',
+      'v1.1.0',
+      'v1.2.0',
+      'v1.2.1',
+      'v1.3.0',
+      'v1.4.0',
+      'v1.5.0',
+      'v1.5.1',
+      'v1.5.2',
+      'v1.5.3-pre1',
+    ]);
+    expect(await c.versions('rsc.io/quote', 'v1.2.')).toEqual(['v1.2.0', 'v1.2.1']);
+    const info = await c.info('rsc.io/quote', 'v1.5.2');
+    expect(info.version).toBe('v1.5.2');
+    expect(new TextDecoder().decode(await c.goMod('rsc.io/quote', 'v1.5.2'))).toBe(
+      await readFile(path.join(proxy.root, 'rsc.io/quote/@v/v1.5.2.mod'), 'utf8'),
+    );
+    const dest = path.join(tmp, 'quote.zip');
+    const { bytes } = await c.zip('rsc.io/quote', 'v1.5.2', dest);
+    expect(bytes).toBe((await stat(path.join(proxy.root, 'rsc.io/quote/@v/v1.5.2.zip'))).size);
+    expect(await sha256(dest)).toBe(await sha256(path.join(proxy.root, 'rsc.io/quote/@v/v1.5.2.zip')));
+    // Case-encoded paths and versions.
+    expect((await c.info('rsc.io/QUOTE', 'v1.5.2')).version).toBe('v1.5.2');
+    expect(proxy.requests.some((r) => r.path === 'rsc.io/!q!u!o!t!e/@v/v1.5.2.info')).toBe(true);
+  });
+
+  it('answers the same from a file:// proxy', async () => {
+    const c = client(pathToFileURL(proxy.root).href);
+    expect(await c.versions('rsc.io/sampler')).toEqual(['v1.3.0', 'v1.3.1']);
+    const e = await rejects(c.versions('rsc.io/nope'));
+    expect(e.message).toBe(
+      `module rsc.io/nope: reading ${pathToFileURL(proxy.root).href}/rsc.io/nope/@v/list: no such file or directory`,
+    );
+    expect(e.notFound).toBe(true);
+  });
+
+  it('falls through on 404 and 410 with "," and reports the last not-found', async () => {
+    const c = client(`${proxy.url}/404,${proxy.url}/410,${second.url}`);
+    expect(await c.versions('rsc.io/sampler')).toEqual(['v1.3.0']);
+    const e = await rejects(client(`${proxy.url}/404,${proxy.url}/410`).versions('rsc.io/sampler'));
+    expect(e.code).toBe('ERR_GOPROXY_NOT_FOUND');
+    expect(e.message).toBe(`module rsc.io/sampler: reading ${proxy.url}/410/rsc.io/sampler/@v/list: 410 Gone`);
+    expect(e.fields['status']).toBe(410);
+  });
+
+  it('stops at a 500 after "," but falls through after "|"', async () => {
+    const e = await rejects(client(`${proxy.url}/500,${second.url}`).versions('rsc.io/sampler'));
+    expect(e.code).toBe('ERR_GOPROXY_STATUS');
+    expect(e.message).toBe(
+      `module rsc.io/sampler: reading ${proxy.url}/500/rsc.io/sampler/@v/list: 500 Internal Server Error`,
+    );
+    expect(await client(`${proxy.url}/500|${second.url}`).versions('rsc.io/sampler')).toEqual(['v1.3.0']);
+    // The proxy error outranks a later not-found.
+    const best = await rejects(client(`${proxy.url}/503|${proxy.url}/404`).versions('rsc.io/sampler'));
+    expect(best.message).toContain('/503/rsc.io/sampler/@v/list: 503 Service Unavailable');
+  });
+
+  it('shows a text/plain error body as the server response', async () => {
+    const e = await rejects(client(proxy.url).info('rsc.io/quote', 'v9.9.9'));
+    expect(e.message).toBe(
+      `rsc.io/quote@v9.9.9: reading ${proxy.url}/rsc.io/quote/@v/v9.9.9.info: 404 Not Found\n\tserver response: not found: rsc.io/quote/@v/v9.9.9.info`,
+    );
+  });
+
+  it('GOPROXY=off, direct and GONOPROXY routing', async () => {
+    const off = await rejects(client('off').info('rsc.io/quote', 'v1.5.2'));
+    expect(off.code).toBe('ERR_GOPROXY_OFF');
+    expect(off.message).toBe('rsc.io/quote@v1.5.2: module lookup disabled by GOPROXY=off');
+    expect((await rejects(client('off').versions('rsc.io/quote'))).message).toBe(
+      'module lookup disabled by GOPROXY=off',
+    );
+
+    const d = await rejects(client(`${proxy.url}/404,direct`).info('rsc.io/quote', 'v1.5.2'));
+    expect(d.code).toBe('ERR_GOPROXY_DIRECT_UNSUPPORTED');
+
+    const priv = client(proxy.url, { noProxy: 'rsc.io/quote,*.corp.example' });
+    expect(priv.route('rsc.io/quote')).toBe('direct');
+    expect(priv.route('git.corp.example/x/y')).toBe('direct');
+    expect(priv.route('rsc.io/sampler')).toBe('proxy');
+    expect(await priv.versions('rsc.io/sampler')).toEqual(['v1.3.0', 'v1.3.1']);
+    const pe = await rejects(priv.info('rsc.io/quote', 'v1.5.2'));
+    expect(pe.code).toBe('ERR_GOPROXY_DIRECT_UNSUPPORTED');
+    expect(pe.message).toMatch(
+      /^rsc\.io\/quote@v1\.5\.2: fetching directly from version control is not supported by modrescue \(the path matches GOPRIVATE\/GONOPROXY\)/,
+    );
+  });
+
+  it('reports HTML instead of the expected body, naming the URL', async () => {
+    proxy.setFault('rsc.io/sampler/@v/v1.3.0.info', { kind: 'html' }, 1);
+    const e = await rejects(client(proxy.url).info('rsc.io/sampler', 'v1.3.0'));
+    expect(e.code).toBe('ERR_GOPROXY_BAD_RESPONSE');
+    expect(e.message).toBe(
+      `rsc.io/sampler@v1.3.0: invalid response from proxy "${proxy.url}": ${proxy.url}/rsc.io/sampler/@v/v1.3.0.info returned an HTML page instead of a version .info (JSON)`,
+    );
+    proxy.setFault('rsc.io/sampler/@v/list', { kind: 'html' }, 1);
+    expect((await rejects(client(proxy.url).versions('rsc.io/sampler'))).code).toBe('ERR_GOPROXY_BAD_RESPONSE');
+  });
+
+  it('reports an .info naming another version', async () => {
+    proxy.setFault('rsc.io/sampler/@v/v1.3.1.info', { kind: 'wrong-info', version: 'v1.3.0' }, 1);
+    const e = await rejects(client(proxy.url).info('rsc.io/sampler', 'v1.3.1'));
+    expect(e.code).toBe('ERR_GOPROXY_INFO_MISMATCH');
+    expect(e.message).toBe(
+      'rsc.io/sampler@v1.3.1: proxy returned info for version v1.3.0 instead of requested version',
+    );
+  });
+
+  it('detects a truncated zip and removes the partial file', async () => {
+    proxy.setFault('rsc.io/sampler/@v/v1.3.0.zip', { kind: 'truncate' }, 1);
+    const dest = path.join(tmp, 'trunc.zip');
+    const e = await rejects(client(proxy.url).zip('rsc.io/sampler', 'v1.3.0', dest));
+    expect(e.code).toBe('ERR_GOPROXY_ZIP_TRUNCATED');
+    expect(e.message).toMatch(/^rsc\.io\/sampler@v1\.3\.0: read ".*\/rsc\.io\/sampler\/@v\/v1\.3\.0\.zip": /);
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('enforces the zip size limit while streaming', async () => {
+    const dest = path.join(tmp, 'big.zip');
+    const e = await rejects(client(proxy.url, { maxZipBytes: 1000 }).zip('rsc.io/quote', 'v1.5.2', dest));
+    expect(e.code).toBe('ERR_GOPROXY_ZIP_TOO_LARGE');
+    expect(e.message).toBe('rsc.io/quote@v1.5.2: downloaded zip file too large');
+    expect(existsSync(dest)).toBe(false);
+  });
+
+  it('turns timeouts and resets into GoproxyErrors carrying the HTTP fields', async () => {
+    proxy.setFault('rsc.io/sampler/@v/v1.3.0.mod', { kind: 'hang' }, 1);
+    const quick = createHttpClient({ retries: 0, timeoutMs: 200 });
+    const e = await rejects(createGoproxyClient({ fetch: quick, proxy: proxy.url }).goMod('rsc.io/sampler', 'v1.3.0'));
+    expect(e.code).toBe('ERR_GOPROXY_FETCH');
+    expect(e.fields['causeCode']).toBe('ETIMEDOUT');
+    expect(e.message).toBe(
+      `rsc.io/sampler@v1.3.0: Get "${proxy.url}/rsc.io/sampler/@v/v1.3.0.mod": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+    );
+    proxy.setFault('rsc.io/sampler/@v/v1.3.1.mod', { kind: 'reset' }, 1);
+    const r = await rejects(
+      createGoproxyClient({ fetch: quick, proxy: `${proxy.url}|${second.url}` }).goMod('rsc.io/sampler', 'v1.3.1'),
+    );
+    // '|' falls through on the reset; the second proxy lacks v1.3.1 (404), so the reset (a proxy error) is reported.
+    expect(r.code).toBe('ERR_GOPROXY_FETCH');
+    await quick.close();
+  });
+
+  it('queries: latest, prefixes, ranges, prereleases, +incompatible', async () => {
+    const c = client(proxy.url);
+    const q = async (p: string, query: string, current?: string) =>
+      (await c.query(p, query, current === undefined ? {} : { current })).version;
+    expect(await q('rsc.io/quote', 'latest')).toBe('v1.5.2');
+    expect(await q('rsc.io/quote', 'v1.2')).toBe('v1.2.1');
+    expect(await q('rsc.io/quote', 'v1')).toBe('v1.5.2');
+    expect(await q('rsc.io/quote', '<v1.5.0')).toBe('v1.4.0');
+    expect(await q('rsc.io/quote', '<=v1.5.0')).toBe('v1.5.0');
+    expect(await q('rsc.io/quote', '>v1.2.0')).toBe('v1.2.1');
+    expect(await q('rsc.io/quote', '>=v1.5.3-pre1')).toBe('v1.5.3-pre1');
+    expect(await q('rsc.io/quote', 'v1.5.1')).toBe('v1.5.1');
+    expect(await q('rsc.io/quote', 'upgrade', 'v1.5.3-pre1')).toBe('v1.5.3-pre1');
+    expect(await q('rsc.io/quote', 'patch', 'v1.2.0')).toBe('v1.2.1');
+    expect(await q('rsc.io/breaker', 'latest')).toBe('v2.0.0+incompatible');
+    // v1.0.0 has no go.mod of its own, so the +incompatible v2 counts (Go 1.19 agrees, see below).
+    expect(await q('example.com/incompatiblewithsub', 'latest')).toBe('v2.0.0+incompatible');
+    const none = await rejects(c.query('rsc.io/quote', '>v1.9.0'));
+    expect(none.code).toBe('ERR_GOPROXY_NO_MATCH');
+    expect(none.message).toBe('no matching versions for query ">v1.9.0"');
+    expect((await rejects(c.query('rsc.io/quote', '<=v1.5'))).message).toBe(
+      'ambiguous semantic version "v1.5" in range "<=v1.5"',
+    );
+    expect((await rejects(c.query('rsc.io/quote', 'patch'))).message).toBe(
+      `can't query version "patch" of module rsc.io/quote: no existing version is required`,
+    );
+    expect((await rejects(c.query('rsc.io/quote', 'master'))).code).toBe('ERR_GOPROXY_REVISION_UNSUPPORTED');
+    // The allowed seam (exclusions/retractions are the caller's).
+    expect((await c.query('rsc.io/quote', 'latest', { allowed: (m) => m.version !== 'v1.5.2' })).version).toBe(
+      'v1.5.1',
+    );
+  });
+
+  it('uses @latest when the list has no tagged versions', async () => {
+    const c = client(proxy.url);
+    proxy.setFault('rsc.io/sampler/@v/list', { kind: 'status', status: 200, body: '' }, 1);
+    expect((await c.query('rsc.io/sampler', 'latest')).version).toBe(
+      JSON.parse(await readFile(path.join(proxy.root, 'rsc.io/sampler/@latest'), 'utf8')).Version,
+    );
+  });
+});
+
+describe('differential: error wording and queries vs Go 1.19', () => {
+  let ws: Workspace;
+  let proxy: TestProxy;
+  let http: HttpClient;
+  beforeAll(async () => {
+    ws = await createWorkspace('modrescue-goproxy-diff-');
+    proxy = await startTestProxy({ fixtures: FIXTURES });
+    http = createHttpClient({ retries: 0 });
+  });
+  afterAll(async () => {
+    await http.close();
+    await proxy.close();
+    await ws.cleanup();
+  });
+  const goErr = async (goproxy: string, args: string[]) => {
+    const r = await runGo(args, { cwd: ws.dir, env: { ...ws.env, GOPROXY: goproxy, GOFLAGS: '-modcacherw' } });
+    expect(r.code).not.toBe(0);
+    return r.stderr.replace(/^go: /, '').trimEnd();
+  };
+
+  it.each([
+    ['404', 'rsc.io/sampler'],
+    ['410', 'rsc.io/sampler'],
+    ['500', 'rsc.io/sampler'],
+  ])('go list -m -versions with a %s proxy', async (status, mod) => {
+    const goproxy = `${proxy.url}/${status}`;
+    const want = await goErr(goproxy, ['list', '-m', '-versions', mod]);
+    const e = await rejects(createGoproxyClient({ fetch: http, proxy: goproxy }).versions(mod));
+    expect(e.message).toBe(want);
+  });
+
+  it('a text/plain 404 body (server response) on go mod download', async () => {
+    const want = await goErr(proxy.url, ['mod', 'download', 'rsc.io/quote@v9.9.9']);
+    const e = await rejects(createGoproxyClient({ fetch: http, proxy: proxy.url }).info('rsc.io/quote', 'v9.9.9'));
+    expect(e.message).toBe(want);
+  });
+
+  it('GOPROXY=off', async () => {
+    const c = createGoproxyClient({ fetch: http, proxy: 'off' });
+    expect((await rejects(c.info('rsc.io/quote', 'v1.5.2'))).message).toBe(
+      await goErr('off', ['mod', 'download', 'rsc.io/quote@v1.5.2']),
+    );
+    expect((await rejects(c.versions('rsc.io/quote'))).message).toBe(
+      await goErr('off', ['list', '-m', '-versions', 'rsc.io/quote']),
+    );
+  });
+
+  it('file:// proxy, case-encoded path', async () => {
+    const goproxy = pathToFileURL(path.join(ws.dir, 'empty')).href;
+    const c = createGoproxyClient({ fetch: http, proxy: goproxy });
+    expect((await rejects(c.versions('rsc.io/quote'))).message).toBe(
+      await goErr(goproxy, ['list', '-m', '-versions', 'rsc.io/quote']),
+    );
+    expect((await rejects(c.info('rsc.io/QUOTE', 'v1.5.2'))).message).toBe(
+      await goErr(goproxy, ['mod', 'download', 'rsc.io/QUOTE@v1.5.2']),
+    );
+  });
+
+  it.each([
+    ['rsc.io/quote', 'latest'],
+    ['rsc.io/quote', 'v1.2'],
+    ['rsc.io/quote', '<v1.5.0'],
+    ['rsc.io/quote', '>=v1.5.3-pre1'],
+    ['rsc.io/quote', '>v1.2.0'],
+    ['rsc.io/breaker', 'latest'],
+    ['example.com/incompatiblewithsub', 'latest'],
+    ['rsc.io/quote', 'v1.5.1'],
+  ])('query %s@%s agrees with go list -m', async (mod, query) => {
+    const r = await runGo(['list', '-m', '-json', `${mod}@${query}`], {
+      cwd: ws.dir,
+      env: { ...ws.env, GOPROXY: proxy.url, GOFLAGS: '-modcacherw' },
+    });
+    expect(r.stderr).toBe('');
+    const want = JSON.parse(r.stdout) as { Version: string };
+    const got = await createGoproxyClient({ fetch: http, proxy: proxy.url }).query(mod, query);
+    expect(got.version).toBe(want.Version);
+  });
+});
