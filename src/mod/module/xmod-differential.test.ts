@@ -213,7 +213,19 @@ describe('differential: module paths', () => {
       300,
       7,
     ).map(([a, b, c]) => Uint8Array.from([...wtf8(a), ...b, ...wtf8(c)]));
-    const paths = [...vectorPaths, ...fixturePaths, ...sample(pathArb, 3000, 1), ...invalidBytes, 'x.y/\uD800z'];
+    // Every Windows reserved name (and near misses), in each position and case.
+    const reserved = ['CON', 'PRN', 'AUX', 'NUL', 'CLOCK$', 'CONIN$', 'COM0', 'LPT0', 'COM10', 'COM\u00b9', 'LPT\u00b3']
+      .concat(Array.from({ length: 9 }, (_, i) => [`COM${i + 1}`, `LPT${i + 1}`]).flat())
+      .flatMap((n) => [n, n.toLowerCase(), n[0] + n.slice(1).toLowerCase()])
+      .flatMap((n) => [`x.y/${n}`, `x.y/${n}.go`, `x.y/${n}x`, `${n.toLowerCase()}.y/z`, n]);
+    const paths = [
+      ...vectorPaths,
+      ...fixturePaths,
+      ...reserved,
+      ...sample(pathArb, 3000, 1),
+      ...invalidBytes,
+      'x.y/\uD800z',
+    ];
     expect(await disagreements(pathChecks(paths))).toEqual([]);
   });
 
@@ -241,6 +253,28 @@ describe('differential: versions and pseudo-versions', () => {
       ...(moduleVectors['invalidPseudoVersionBase'].cases as string[]),
       ...(moduleVectors['invalidPseudoVersionTime'].cases as string[]),
       ...sample(versionArb, 3000, 3),
+      // Timestamp edges: Go's time.Parse ranges, leap years, the zero year.
+      ...[
+        '20060102150405',
+        '20060102150460',
+        '20060102150459',
+        '20060102156005',
+        '20060102240405',
+        '20060102230405',
+        '20060100150405',
+        '20060132150405',
+        '20060002150405',
+        '20061302150405',
+        '20060229000000',
+        '20040229000000',
+        '19000229000000',
+        '20000229000000',
+        '20060431000000',
+        '20060430000000',
+        '00000101000000',
+        '00010101000000',
+        '99991231235959',
+      ].map((t) => `v0.0.0-${t}-abcdef123456`),
     ];
     expect(await disagreements(versionChecks(versions))).toEqual([]);
   });
