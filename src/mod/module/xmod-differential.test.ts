@@ -394,6 +394,25 @@ describe('differential: patterns, quoting, sorting', () => {
     expect(await disagreements(checks)).toEqual([]);
   });
 
+  it('ModuleError and InvalidVersionError messages', async () => {
+    const cases: string[][] = [
+      ['rsc.io/quote', 'v1.5.2', 'not found'],
+      ['rsc.io/quote', '', 'not found'],
+      ['rsc.io/quote', 'v1.5.2', 'should be v2, not v1', 'v1.5.2'],
+      ['rsc.io/quote', '', 'not a semantic version', 'bad'],
+      ['rsc.io/quote', 'v1.0.0', 'syntax error', 'v1.0.0-x\t"', 'pseudo'],
+    ];
+    const checks = cases.map(([p, v, msg, iv, pseudo]) => ({
+      call: { fn: 'ModuleError', args: [p!, v!, msg!, ...(iv !== undefined ? [arg(iv), pseudo ?? ''] : [])] },
+      ours: () => {
+        const inner =
+          iv === undefined ? new Error(msg) : new module.InvalidVersionError(iv, pseudo === 'pseudo', new Error(msg));
+        return { out: [module.versionError({ path: p!, version: v! }, inner).message], err: null };
+      },
+    }));
+    expect(await disagreements(checks)).toEqual([]);
+  });
+
   it('versionString', async () => {
     const checks = [
       ['rsc.io/quote', 'v1.5.2'],

@@ -11,6 +11,7 @@ package main
 import (
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -120,6 +121,13 @@ func run(c call) (res result) {
 	case "PathMatch":
 		ok, err := path.Match(a[0], a[1])
 		return result{Out: []interface{}{ok}, Err: errText(err)}
+	case "ModuleError":
+		// args: path, version, message, and optionally the InvalidVersionError's version and "pseudo".
+		var inner error = errors.New(a[2])
+		if len(a) > 3 {
+			inner = &module.InvalidVersionError{Version: a[3], Pseudo: len(a) > 4 && a[4] == "pseudo", Err: inner}
+		}
+		return result{Out: []interface{}{module.VersionError(module.Version{Path: a[0], Version: a[1]}, inner).Error()}}
 	case "VersionString":
 		return result{Out: []interface{}{module.Version{Path: a[0], Version: a[1]}.String()}}
 	case "Sort":
