@@ -31,6 +31,36 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'print the module-related Go environment (as go env); --explain says where each value comes from',
     load: () => import('./commands/env.js'),
   },
+  {
+    name: 'why',
+    group: 'trace',
+    summary: 'every shortest requirement path to a module and the requirement that decided its version',
+    load: () => import('./commands/why.js'),
+  },
+  {
+    name: 'graph',
+    group: 'trace',
+    summary: 'the module graph as text, dot, mermaid, json or a self-contained HTML page (--focus, --depth)',
+    load: () => import('./commands/graph.js'),
+  },
+  {
+    name: 'list',
+    group: 'plumbing',
+    summary: 'list modules (as go list -m [-json] [-u] [-versions] [-retracted])',
+    load: () => import('./commands/list.js'),
+  },
+  {
+    name: 'mod graph',
+    group: 'plumbing',
+    summary: 'print the module requirement graph (as go mod graph [-go=version])',
+    load: () => import('./commands/mod-graph.js'),
+  },
+  {
+    name: 'mod why',
+    group: 'plumbing',
+    summary: 'explain why packages or modules are needed (as go mod why [-m])',
+    load: () => import('./commands/mod-why.js'),
+  },
 ];
 
 /** findCommand returns the entry for the longest prefix of argv that names a command. */

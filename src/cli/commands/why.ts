@@ -1,0 +1,58 @@
+/** `modrescue why <module|package>... [--json]`: the people view of "why is this here". */
+import type { CliContext } from '../context.js';
+import { EXIT } from '../exit.js';
+import { parseFlags, usageError } from '../flags.js';
+import { whyModule, formatWhyModule, type Annotations } from '../../graph/index.js';
+import * as semver from '../../mod/semver/index.js';
+import { openModule, type Opened } from './list.js';
+
+export const usage = `usage: modrescue why [--json] <module|package>...
+
+For each module (or the module providing a package), print every shortest
+requirement path from the main module to it, with the version each step
+requires, the requirement(s) that decided the selected version, and whether it
+is replaced or excluded. Exit 0 when found, 1 when not in the graph, 3 when the
+graph cannot be loaded.`;
+
+export async function run(args: readonly string[], ctx: CliContext): Promise<number> {
+  const flags = parseFlags(args, { json: { kind: 'bool' } }, { interspersed: true });
+  if (flags.args.length === 0) throw usageError('why: name at least one module or package');
+  let opened: Opened | undefined;
+  try {
+    opened = await openModule(ctx, 'mod');
+    const mg = await opened.loader.loadModGraph();
+    const replaced = new Map<string, string>();
+    for (const r of mg.main.file.replace) {
+      replaced.set(
+        r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
+        r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
+      );
+    }
+    const notes: Annotations = { replaced, excluded: mg.excluded };
+    const selectedPaths = mg.buildList().map((m) => m.path);
+    const results = flags.args.map((arg) => {
+      // A package path resolves to the longest module path in the build list that prefixes it.
+      const mod =
+        selectedPaths.filter((p) => arg === p || arg.startsWith(p + '/')).sort((a, b) => b.length - a.length)[0] ?? arg;
+      return { query: arg, ...whyModule(mg, mod, notes, semver.compare) };
+    });
+    const found = results.every((r) => r.paths.length > 0);
+    if (flags.values['json']) {
+      ctx.json({ main: mg.main.path, results });
+    } else {
+      ctx.out(
+        results
+          .map(
+            (r) => (r.query !== r.module ? `# ${r.query} (package of module ${r.module})\n` : '') + formatWhyModule(r),
+          )
+          .join('\n\n'),
+      );
+    }
+    return found ? EXIT.OK : EXIT.FINDINGS;
+  } catch (e) {
+    ctx.err(`modrescue: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.INCOMPLETE;
+  } finally {
+    await opened?.close();
+  }
+}
