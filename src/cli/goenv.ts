@@ -122,7 +122,7 @@ export async function resolveGoEnv(options: ResolveGoEnvOptions): Promise<GoEnv>
   vars.GOSUMDB = envOr('GOSUMDB', dflt(GO_DEFAULTS.GOSUMDB));
   vars.GOTOOLCHAIN = envOr('GOTOOLCHAIN', dflt(GO_DEFAULTS.GOTOOLCHAIN));
   vars.GOVCS = envOr('GOVCS', dflt(''));
-  vars.GOWORK = await resolveGowork(getenv('GOWORK'), vars.GO111MODULE.value, options.cwd);
+  vars.GOWORK = await resolveGowork(getenv('GOWORK'), options.cwd);
 
   // Proxy variables: upper-case first, then lower-case (golang.org/x/net/http/httpproxy);
   // the process environment only.
@@ -150,11 +150,9 @@ export async function resolveGoEnv(options: ResolveGoEnvOptions): Promise<GoEnv>
   });
 }
 
-async function resolveGowork(setting: GoEnvValue | undefined, go111module: string, cwd: string): Promise<GoEnvValue> {
+async function resolveGowork(setting: GoEnvValue | undefined, cwd: string): Promise<GoEnvValue> {
   const raw = setting?.value ?? '';
   if (raw === 'off') return setting!;
-  // Module mode off: the go command does not look for a workspace (modload.InitWorkfile).
-  if (go111module === 'off') return { value: '', source: setting?.source ?? 'default' };
   if (raw !== '' && raw !== 'auto') return setting!;
   let dir = path.resolve(cwd);
   for (;;) {

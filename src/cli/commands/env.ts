@@ -58,16 +58,24 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
 
   const names = flags.args.length > 0 ? flags.args : [...GO_ENV_NAMES];
   if (flags.values['json']) {
-    const entries = names.map((n) => [n, goEnvValue(env, n)] as [string, string]);
+    const entries = names.map((n) => [n, printable(env, n)] as [string, string]);
     ctx.io.stdout.write(goJsonObject(entries));
     return EXIT.OK;
   }
   if (flags.args.length > 0) {
-    for (const n of names) ctx.io.stdout.write(goEnvValue(env, n) + '\n');
+    for (const n of names) ctx.io.stdout.write(printable(env, n) + '\n');
     return EXIT.OK;
   }
-  for (const n of names) ctx.io.stdout.write(`${n}="${goEnvValue(env, n)}"\n`);
+  for (const n of names) ctx.io.stdout.write(`${n}="${printable(env, n)}"\n`);
   return EXIT.OK;
+}
+
+/**
+ * printable is the value as go env prints it, except that secrets (URL passwords, tokens)
+ * are redacted: the one deliberate difference from go env, which prints them.
+ */
+function printable(env: GoEnv, name: string): string {
+  return redact(goEnvValue(env, name));
 }
 
 /**
@@ -131,12 +139,9 @@ async function explain(env: GoEnv, ctx: CliContext, json: boolean, only: string[
   });
   const comparison = await compareWithGo(env, ctx);
   if (json) {
-    ctx.json({
-      envFile: env.envFile,
-      variables: rows,
-      problems: env.problems,
-      goCommand: comparison ?? null,
-    });
+    const doc = { envFile: env.envFile, variables: rows, problems: env.problems, goCommand: comparison ?? null };
+    // Redact the serialised document (messages and go's values may embed credentials).
+    ctx.json(JSON.parse(redact(JSON.stringify(doc))) as Record<string, unknown>);
     return EXIT.OK;
   }
   const out: string[] = [];

@@ -41,13 +41,13 @@ export interface HttpErrorFields {
 }
 
 /**
- * HttpError is a CodedError for a failed HTTP (or file://) fetch. Codes:
- * ERR_WEB_TRANSPORT (no usable response: DNS, connect, TLS, timeout, reset, redirect
- * policy) and ERR_WEB_STATUS (a response other than 200, built by protocol clients).
+ * HttpError is a CodedError for a failed HTTP (or file://) fetch: ERR_WEB_TRANSPORT (no
+ * usable response: DNS, connect, TLS, timeout, reset, redirect policy, broken body).
+ * Status answers are not errors here: protocol clients (goproxy, sumdb) decide.
  */
 export class HttpError extends CodedError {
   declare readonly fields: Readonly<HttpErrorFields>;
-  constructor(code: 'ERR_WEB_TRANSPORT' | 'ERR_WEB_STATUS', message: string, fields: HttpErrorFields, cause?: unknown) {
+  constructor(code: 'ERR_WEB_TRANSPORT', message: string, fields: HttpErrorFields, cause?: unknown) {
     super(code, message, fields, cause === undefined ? undefined : { cause });
     this.name = 'HttpError';
   }
