@@ -49,6 +49,19 @@ export interface PathMatchResult {
 const SLASH = 0x2f;
 const BACKSLASH = 0x5c;
 const STAR = 0x2a;
+/** BAD marks ErrBadPattern in the index-returning helpers below (a mismatch is -1). */
+const BAD = -2;
+
+/** bytesOf returns the UTF-8 bytes of s, without the encoder call for ASCII text. */
+function bytesOf(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return wtf8(s);
+    b[i] = c;
+  }
+  return b;
+}
 
 /**
  * pathMatch reports whether name matches the shell pattern (Go's path.Match):
@@ -57,52 +70,55 @@ const STAR = 0x2a;
  * sets badPattern (checked over the whole pattern, as Go does since 1.16).
  */
 export function pathMatch(pattern: string, name: string): PathMatchResult {
-  let p = wtf8(pattern);
-  let s = wtf8(name);
-  outer: while (p.length > 0) {
-    const sc = scanChunk(p);
-    p = sc.rest;
-    const { star, chunk } = sc;
+  const p = bytesOf(pattern);
+  const s = bytesOf(name);
+  let pi = 0;
+  let si = 0;
+  outer: while (pi < p.length) {
+    // Split off leading stars and the chunk up to the next unbracketed star.
+    let star = false;
+    while (pi < p.length && p[pi] === STAR) {
+      pi++;
+      star = true;
+    }
+    const cs = pi;
+    const ce = chunkEnd(p, pi);
+    pi = ce;
     // A trailing * matches the rest of the name unless it holds a slash.
-    if (star && chunk.length === 0) return { matched: !s.includes(SLASH), badPattern: false };
-    const first = matchChunk(chunk, s);
-    if (first.ok && (first.rest.length === 0 || p.length > 0)) {
-      s = first.rest;
+    if (star && cs === ce) return { matched: s.indexOf(SLASH, si) < 0, badPattern: false };
+    const first = matchChunk(p, cs, ce, s, si);
+    if (first >= 0 && (first === s.length || pi < p.length)) {
+      si = first;
       continue;
     }
-    if (first.bad) return { matched: false, badPattern: true };
+    if (first === BAD) return { matched: false, badPattern: true };
     if (star) {
       // Let the star absorb i+1 bytes, but never a slash.
-      for (let i = 0; i < s.length && s[i] !== SLASH; i++) {
-        const m = matchChunk(chunk, s.subarray(i + 1));
-        if (m.ok) {
-          if (p.length === 0 && m.rest.length > 0) continue;
-          s = m.rest;
+      for (let i = si; i < s.length && s[i] !== SLASH; i++) {
+        const m = matchChunk(p, cs, ce, s, i + 1);
+        if (m >= 0) {
+          if (pi === p.length && m < s.length) continue;
+          si = m;
           continue outer;
         }
-        if (m.bad) return { matched: false, badPattern: true };
+        if (m === BAD) return { matched: false, badPattern: true };
       }
     }
     // No match: still report a malformed remainder of the pattern.
-    while (p.length > 0) {
-      const next = scanChunk(p);
-      p = next.rest;
-      if (matchChunk(next.chunk, new Uint8Array(0)).bad) return { matched: false, badPattern: true };
+    while (pi < p.length) {
+      while (pi < p.length && p[pi] === STAR) pi++;
+      const e = chunkEnd(p, pi);
+      if (matchChunk(p, pi, e, s, s.length) === BAD) return { matched: false, badPattern: true };
+      pi = e;
     }
     return { matched: false, badPattern: false };
   }
-  return { matched: s.length === 0, badPattern: false };
+  return { matched: si === s.length, badPattern: false };
 }
 
-/** scanChunk splits off leading stars and the chunk up to the next unbracketed star. */
-function scanChunk(p: Uint8Array): { star: boolean; chunk: Uint8Array; rest: Uint8Array } {
-  let star = false;
-  while (p.length > 0 && p[0] === STAR) {
-    p = p.subarray(1);
-    star = true;
-  }
+/** chunkEnd returns the end of the chunk starting at p[i]: the next star outside a class. */
+function chunkEnd(p: Uint8Array, i: number): number {
   let inRange = false;
-  let i = 0;
   for (; i < p.length; i++) {
     const c = p[i];
     if (c === BACKSLASH) {
@@ -115,85 +131,87 @@ function scanChunk(p: Uint8Array): { star: boolean; chunk: Uint8Array; rest: Uin
       break;
     }
   }
-  return { star, chunk: p.subarray(0, i), rest: p.subarray(i) };
+  return i;
 }
 
 /**
- * matchChunk matches chunk (no stars outside classes) at the start of s and returns
- * the unmatched rest. After a mismatch it keeps parsing chunk to detect bad syntax.
+ * matchChunk matches the chunk p[ci:ce] (no stars outside classes) at s[si] and
+ * returns the index after the matched bytes, -1 on a mismatch, or BAD for bad syntax.
+ * After a mismatch it keeps parsing the chunk to detect bad syntax, as Go does.
  */
-function matchChunk(chunk: Uint8Array, s: Uint8Array): { rest: Uint8Array; ok: boolean; bad: boolean } {
-  const fail = { rest: s, ok: false, bad: false };
-  const bad = { rest: s, ok: false, bad: true };
+function matchChunk(p: Uint8Array, ci: number, ce: number, s: Uint8Array, si: number): number {
   let failed = false;
-  while (chunk.length > 0) {
-    if (!failed && s.length === 0) failed = true;
-    const c = chunk[0]!;
+  while (ci < ce) {
+    if (!failed && si >= s.length) failed = true;
+    const c = p[ci]!;
     if (c === 0x5b /* [ */) {
       let r = 0;
       if (!failed) {
-        const [rr, n] = decodeRune(s, 0);
+        const [rr, n] = decodeRune(s, si);
         r = rr;
-        s = s.subarray(n);
+        si += n;
       }
-      chunk = chunk.subarray(1);
+      ci++;
       let negated = false;
-      if (chunk.length > 0 && chunk[0] === 0x5e /* ^ */) {
+      if (ci < ce && p[ci] === 0x5e /* ^ */) {
         negated = true;
-        chunk = chunk.subarray(1);
+        ci++;
       }
       let match = false;
       let nrange = 0;
       for (;;) {
-        if (chunk.length > 0 && chunk[0] === 0x5d && nrange > 0) {
-          chunk = chunk.subarray(1);
+        if (ci < ce && p[ci] === 0x5d && nrange > 0) {
+          ci++;
           break;
         }
-        const lo = getEsc(chunk);
-        if (lo === undefined) return bad;
-        chunk = lo.rest;
-        let hi = lo.r;
-        if (chunk[0] === 0x2d /* - */) {
-          const h = getEsc(chunk.subarray(1));
-          if (h === undefined) return bad;
-          hi = h.r;
-          chunk = h.rest;
+        const lo = getEsc(p, ci, ce);
+        if (lo === undefined) return BAD;
+        ci = lo[1];
+        let hi = lo[0];
+        if (p[ci] === 0x2d /* - */) {
+          const h = getEsc(p, ci + 1, ce);
+          if (h === undefined) return BAD;
+          hi = h[0];
+          ci = h[1];
         }
-        if (lo.r <= r && r <= hi) match = true;
+        if (lo[0] <= r && r <= hi) match = true;
         nrange++;
       }
       if (match === negated) failed = true;
     } else if (c === 0x3f /* ? */) {
       if (!failed) {
-        if (s[0] === SLASH) failed = true;
-        s = s.subarray(decodeRune(s, 0)[1]);
+        if (s[si] === SLASH) failed = true;
+        si += decodeRune(s, si)[1];
       }
-      chunk = chunk.subarray(1);
+      ci++;
     } else {
       if (c === BACKSLASH) {
-        chunk = chunk.subarray(1);
-        if (chunk.length === 0) return bad;
+        ci++;
+        if (ci >= ce) return BAD;
       }
       if (!failed) {
-        if (chunk[0] !== s[0]) failed = true;
-        s = s.subarray(1);
+        if (p[ci] !== s[si]) failed = true;
+        si++;
       }
-      chunk = chunk.subarray(1);
+      ci++;
     }
   }
-  return failed ? fail : { rest: s, ok: true, bad: false };
+  return failed ? -1 : si;
 }
 
-/** getEsc reads one (possibly escaped) character of a class; undefined is ErrBadPattern. */
-function getEsc(chunk: Uint8Array): { r: number; rest: Uint8Array } | undefined {
-  if (chunk.length === 0 || chunk[0] === 0x2d || chunk[0] === 0x5d) return undefined;
-  if (chunk[0] === BACKSLASH) {
-    chunk = chunk.subarray(1);
-    if (chunk.length === 0) return undefined;
+/**
+ * getEsc reads one (possibly escaped) character of a class at p[i] (before ce) and
+ * returns [rune, next index], or undefined for ErrBadPattern (a missing, "-" or "]"
+ * character, a dangling escape, invalid UTF-8, or nothing left after it).
+ */
+function getEsc(p: Uint8Array, i: number, ce: number): [number, number] | undefined {
+  if (i >= ce || p[i] === 0x2d || p[i] === 0x5d) return undefined;
+  if (p[i] === BACKSLASH) {
+    i++;
+    if (i >= ce) return undefined;
   }
-  const [r, n] = decodeRune(chunk, 0);
+  const [r, n] = decodeRune(p.subarray(0, ce), i);
   if (r === 0xfffd && n === 1) return undefined;
-  const rest = chunk.subarray(n);
-  if (rest.length === 0) return undefined;
-  return { r, rest };
+  if (i + n >= ce) return undefined;
+  return [r, i + n];
 }

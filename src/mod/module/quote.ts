@@ -50,8 +50,12 @@ export function decodeGoString(s: GoString): { text: string; valid: boolean } {
   }
 }
 
+const encoder = new TextEncoder();
+
 /** wtf8 encodes s as UTF-8, encoding a lone surrogate as its 3-byte (invalid) form. */
 export function wtf8(s: string): Uint8Array {
+  // Well-formed text (the usual case) takes the native encoder.
+  if (isWellFormed(s)) return encoder.encode(s);
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
