@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkGosumdb, envFilePath, parseGoEnvFile, resolveGoEnv } from './goenv.js';
+import { checkGosumdb, envFilePath, httpClientOptions, parseGoEnvFile, resolveGoEnv } from './goenv.js';
 import { GO_ENV_NAMES, GO119_UNKNOWN_NAMES } from '../shared/goenv.js';
 import { testdata } from '../../test/support/shared.js';
 import { readFileSync } from 'node:fs';
@@ -136,6 +136,37 @@ describe('resolveGoEnv', () => {
     const [name, hash, b64] = key.split('+');
     const badHash = `${name}+${((parseInt(hash!, 16) ^ 1) >>> 0).toString(16).padStart(8, '0')}+${b64}`;
     expect(checkGosumdb(badHash)).toBe('invalid GOSUMDB: invalid verifier hash');
+  });
+});
+
+describe('httpClientOptions', () => {
+  it('maps proxies, CAs, GOAUTH and the .netrc content', async () => {
+    const home = path.join(tmp, 'h-http');
+    await mkdir(home, { recursive: true });
+    await writeFile(path.join(home, '.netrc'), 'machine a.example login u password p\n');
+    const env = await resolveGoEnv({
+      env: {
+        HOME: home,
+        GOENV: 'off',
+        HTTPS_PROXY: 'http://p:1',
+        no_proxy: 'x.example',
+        SSL_CERT_FILE: '/ca.pem',
+        SSL_CERT_DIR: '/d1:/d2',
+      },
+      cwd: tmp,
+    });
+    expect(await httpClientOptions(env, { retries: 0 })).toEqual({
+      httpProxy: '',
+      httpsProxy: 'http://p:1',
+      noProxy: 'x.example',
+      caFiles: ['/ca.pem'],
+      caDirs: ['/d1', '/d2'],
+      goauth: 'netrc',
+      netrc: 'machine a.example login u password p\n',
+      retries: 0,
+    });
+    const none = await resolveGoEnv({ env: { HOME: path.join(tmp, 'nohome'), GOENV: 'off' }, cwd: tmp });
+    expect((await httpClientOptions(none)).netrc).toBe('');
   });
 });
 

@@ -19,6 +19,7 @@ import {
 } from '../shared/goenv.js';
 import { isCodedError } from '../shared/errors.js';
 import { parseProxyList } from '../mod/goproxy/list.js';
+import type { HttpClientOptions } from '../mod/web/client.js';
 
 export type { GoEnv } from '../shared/goenv.js';
 
@@ -341,4 +342,33 @@ export function goQuote(s: string): string {
     else out += ch;
   }
   return out + '"';
+}
+
+/**
+ * httpClientOptions turns a resolved GoEnv into createHttpClient options, as the go
+ * command configures its client: HTTP_PROXY/HTTPS_PROXY/NO_PROXY values, extra CAs from
+ * SSL_CERT_FILE and the ':'-separated SSL_CERT_DIR, GOAUTH, and the .netrc content read
+ * from NETRC (default $HOME/.netrc; a missing file means no credentials). `overrides`
+ * (timeouts, retries) win.
+ */
+export async function httpClientOptions(env: GoEnv, overrides: HttpClientOptions = {}): Promise<HttpClientOptions> {
+  const v = (n: keyof GoEnv['vars']) => env.vars[n].value;
+  let netrc = '';
+  if (v('NETRC') !== '') netrc = await readFile(v('NETRC'), 'utf8').catch(() => '');
+  return {
+    httpProxy: v('HTTP_PROXY'),
+    httpsProxy: v('HTTPS_PROXY'),
+    noProxy: v('NO_PROXY'),
+    ...(v('SSL_CERT_FILE') !== '' ? { caFiles: [v('SSL_CERT_FILE')] } : {}),
+    ...(v('SSL_CERT_DIR') !== ''
+      ? {
+          caDirs: v('SSL_CERT_DIR')
+            .split(':')
+            .filter((d) => d !== ''),
+        }
+      : {}),
+    goauth: v('GOAUTH'),
+    netrc,
+    ...overrides,
+  };
 }
