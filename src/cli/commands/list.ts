@@ -101,7 +101,16 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   if (!flags.values['m']) throw usageError('list without -m is not supported: modrescue lists modules (use list -m)');
   let opened: Opened | undefined;
   try {
-    opened = await openModule(ctx, 'readonly');
+    try {
+      opened = await openModule(ctx, 'readonly');
+    } catch (e) {
+      const pat = flags.args.find((a) => a === 'all' || a.includes('...'));
+      if (e instanceof CodedError && e.code === 'ERR_MODLOAD_NO_MOD_ROOT' && pat !== undefined) {
+        ctx.err(`modrescue: cannot match "${pat}": ${e.message}`);
+        return 1;
+      }
+      throw e;
+    }
     const { loader, modcache } = opened;
     const mode = {
       u: !!flags.values['u'],
@@ -109,8 +118,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       retracted: !!flags.values['retracted'],
     };
     const needGraph = flags.args.length > 0;
+    if (needGraph) for (const w of loader.mainRoots().warnings) ctx.err(`modrescue: ${w}`);
     const mg = needGraph ? await loader.loadModGraph() : undefined;
-    for (const w of mg?.warnings ?? []) ctx.err(`modrescue: ${w}`);
     const res = await listModules({ loader, modcache }, flags.args, mode, mg);
     for (const w of res.warnings) ctx.err(w);
     if (!flags.values['e']) {

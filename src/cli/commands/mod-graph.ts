@@ -18,8 +18,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   let opened: Opened | undefined;
   try {
     opened = await openModule(ctx, 'mod');
+    for (const w of opened.loader.mainRoots().warnings) ctx.err(`modrescue: ${w}`);
     const mg = await opened.loader.loadModGraph(flags.values['go'] as string | undefined);
-    for (const w of mg.warnings) ctx.err(`modrescue: ${w}`);
     const fmt = (m: { path: string; version: string }) => (m.version === '' ? m.path : `${m.path}@${m.version}`);
     const lines: string[] = [];
     mg.walkBreadthFirst((m) => {

@@ -129,49 +129,52 @@ export async function loadAll(mg: ModuleGraph, moduleDir: ModuleDirs): Promise<P
     return p;
   };
 
-  // Load breadth-first; each package's imports are resolved once.
+  // Load breadth-first. A package is "in all" when a main-module package (or its test)
+  // imports it, or an in-all package does; every in-all package also gets its test
+  // loaded (go mod why loads "all" with tests), whose imports are in "all" only for
+  // main-module packages (or below go 1.16, where "all" closes over tests).
   const roots = (await mainPackages(main.root, main.path)).map(pkgFor);
-  const loaded = new Set<LoadedPackage>();
-  let frontier: Array<{ pkg: LoadedPackage; wantTest: boolean }> = roots.map((pkg) => ({ pkg, wantTest: true }));
+  const state = new Map<LoadedPackage, { inAll: boolean; scan?: { imports: string[]; testImports: string[] } }>();
+  const isMainPkg = (p: LoadedPackage) => p.module?.path === main.path && p.module.version === '';
+  let frontier: Array<{ pkg: LoadedPackage; inAll: boolean }> = roots.map((pkg) => ({ pkg, inAll: true }));
   while (frontier.length > 0) {
-    const next: Array<{ pkg: LoadedPackage; wantTest: boolean }> = [];
-    await Promise.all(
-      frontier.map(async ({ pkg, wantTest }) => {
-        if (!loaded.has(pkg)) {
-          loaded.add(pkg);
-          const r = await resolve(pkg.path);
-          if (r.error) {
-            (pkg as { error?: string }).error = r.error;
+    const next: Array<{ pkg: LoadedPackage; inAll: boolean }> = [];
+    for (const { pkg, inAll } of frontier) {
+      let st = state.get(pkg);
+      if (st && (st.inAll || !inAll)) continue;
+      const first = st === undefined;
+      if (!st) {
+        st = { inAll };
+        state.set(pkg, st);
+        const r = await resolve(pkg.path);
+        if (r.error) pkg.error = r.error;
+        if (r.module) (pkg as { module?: ModuleVersion }).module = r.module;
+        if (r.dir) {
+          let sc = scanned.get(r.dir);
+          if (!sc) {
+            sc = scanDir(r.dir, tags)
+              .then((x) => ({ imports: x?.imports ?? [], testImports: x?.testImports ?? [] }))
+              .catch(() => ({ imports: [] as string[], testImports: [] as string[] }));
+            scanned.set(r.dir, sc);
           }
-          if (r.module) (pkg as { module?: ModuleVersion }).module = r.module;
-          if (r.dir) {
-            let s = scanned.get(r.dir);
-            if (!s) {
-              s = scanDir(r.dir, tags).then((x) => ({ imports: x?.imports ?? [], testImports: x?.testImports ?? [] }));
-              scanned.set(r.dir, s);
-            }
-            const { imports, testImports } = await s.catch(() => ({
-              imports: [] as string[],
-              testImports: [] as string[],
-            }));
-            pkg.imports = imports.filter(keepImport).map(pkgFor);
-            for (const i of pkg.imports) next.push({ pkg: i, wantTest: allClosesOverTests });
-            if (wantTest && testImports.length > 0) {
-              const t: LoadedPackage = {
-                path: pkg.path,
-                isTest: true,
-                imports: testImports.filter(keepImport).map(pkgFor),
-                ...(r.module ? { module: r.module } : {}),
-              };
-              pkg.test = t;
-              for (const i of t.imports) next.push({ pkg: i, wantTest: allClosesOverTests });
-            }
-          }
-        } else if (wantTest && !pkg.test && allClosesOverTests) {
-          // Already loaded without its test; the go command adds it the same way.
+          st.scan = await sc;
+          pkg.imports = st.scan.imports.filter(keepImport).map(pkgFor);
         }
-      }),
-    );
+      }
+      st.inAll = st.inAll || inAll;
+      if (first || inAll) for (const i of pkg.imports) next.push({ pkg: i, inAll: st.inAll });
+      if (st.inAll && st.scan && st.scan.testImports.length > 0 && !pkg.test) {
+        const t: LoadedPackage = {
+          path: pkg.path,
+          isTest: true,
+          imports: st.scan.testImports.filter(keepImport).map(pkgFor),
+          ...(pkg.module ? { module: pkg.module } : {}),
+        };
+        pkg.test = t;
+        const testInAll = isMainPkg(pkg) || allClosesOverTests;
+        for (const i of t.imports) next.push({ pkg: i, inAll: testInAll });
+      }
+    }
     frontier = next;
   }
 

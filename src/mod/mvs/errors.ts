@@ -108,6 +108,9 @@ function formatBuildListError(err: Error, full: readonly BuildListErrorElem[]): 
     const actual = { path: me.path, version: invalidVersionOf(me.err) ?? me.version };
     if (actual.path === m.path && actual.version === m.version) out += err.message;
     else out += `${versionString(m)} (replaced by ${versionString(actual)}): ${me.err.message}`;
+  } else if (err.message.startsWith(`${versionString(m)}: `)) {
+    // Errors that already name the module version (the GOPROXY client's) print as they are.
+    out += err.message;
   } else {
     // module.VersionError(m, err): "path@version: err" (or "path: err" without a version).
     out += `${versionString(m)}: ${err.message}`;

@@ -1,0 +1,232 @@
+// Differential tests of list -m, mod graph and mod why against Debian's Go 1.19 on
+// scenario modules over the goproxy fixtures (test/support/scenarios.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Workspace } from '../../../test/support/go.js';
+import { createScenarioWorkspace, runScenario, type Scenario } from '../../../test/support/scenarios.js';
+
+const mod = (goVersion: string | undefined, body: string, name = 'example.com/m') =>
+  `module ${name}\n${goVersion ? `\ngo ${goVersion}\n` : ''}\n${body}`;
+const main = (...imports: string[]) =>
+  `package main\n\nimport (\n${imports.map((i) => `\t_ "${i}"`).join('\n')}\n)\n\nfunc main() {}\n`;
+const STD = [
+  ['mod', 'graph'],
+  ['list', '-m', 'all'],
+  ['list', '-m', '-json', 'all'],
+];
+
+const scenarios: Scenario[] = [
+  {
+    name: 'oracle-demo',
+    files: {
+      'go.mod': mod(
+        '1.19',
+        'require (\n\texample.com/deprecated/a v1.0.0\n\texample.com/retract v1.0.0-bad\n\trsc.io/quote v1.5.2\n)\n\nexclude rsc.io/sampler v1.99.99\n',
+        'example.com/oracledemo',
+      ),
+      'main.go': main('example.com/deprecated/a', 'example.com/retract', 'rsc.io/quote'),
+    },
+    commands: [
+      ...STD,
+      ['list', '-m', '-u', 'all'],
+      ['list', '-m', '-versions', 'rsc.io/sampler'],
+      ['list', '-m', '-versions', '-retracted', 'example.com/retract'],
+      ['list', '-m', '-u', '-json', 'example.com/retract', 'example.com/deprecated/a'],
+      ['mod', 'why', '-m', 'rsc.io/sampler', 'golang.org/x/text', 'example.com/deprecated/a', 'rsc.io/quote/v3'],
+      ['mod', 'why', 'golang.org/x/text/language', 'rsc.io/testonly', 'rsc.io/nothere'],
+    ],
+  },
+  {
+    name: 'diamond-go117',
+    files: {
+      'go.mod': mod('1.17', 'require (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.3.1\n)\n'),
+      'main.go': main('rsc.io/quote', 'rsc.io/sampler'),
+    },
+    commands: [...STD, ['mod', 'why', '-m', 'rsc.io/sampler', 'golang.org/x/text']],
+  },
+  {
+    name: 'unpruned-go116',
+    files: { 'go.mod': mod('1.16', 'require rsc.io/quote v1.5.2\n'), 'main.go': main('rsc.io/quote') },
+    commands: [...STD, ['mod', 'why', '-m', 'golang.org/x/text']],
+  },
+  {
+    name: 'no-go-line',
+    files: { 'go.mod': mod(undefined, 'require rsc.io/quote v1.5.2\n'), 'main.go': main('rsc.io/quote') },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'replace-version',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n\nreplace rsc.io/sampler v1.3.0 => rsc.io/sampler v1.3.1\n'),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [...STD, ['mod', 'why', '-m', 'rsc.io/sampler']],
+  },
+  {
+    name: 'replace-dir',
+    files: {
+      'go.mod': mod(
+        '1.17',
+        'require (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.3.0\n)\n\nreplace rsc.io/sampler => ./local/sampler\n',
+      ),
+      'main.go': main('rsc.io/quote'),
+      'local/sampler/go.mod': 'module rsc.io/sampler\n\ngo 1.17\n\nrequire golang.org/x/text v0.3.0\n',
+      'local/sampler/sampler.go': 'package sampler\n\nimport _ "golang.org/x/text/language"\n',
+    },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+      ['list', '-m', '-json', 'rsc.io/sampler'],
+    ],
+  },
+  {
+    name: 'replace-missing-dir',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n\nreplace rsc.io/quote => ../nowhere\n'),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'exclude-dependency-requirement',
+    files: {
+      'go.mod': mod('1.16', 'require rsc.io/quote v1.5.2\n\nexclude rsc.io/sampler v1.3.0\n'),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'exclude-direct-requirement',
+    files: {
+      'go.mod': mod(
+        '1.17',
+        'require (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.99.99\n)\n\nexclude rsc.io/sampler v1.99.99\n',
+      ),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [['list', '-m', 'all']],
+    env: { GOFLAGS: '-mod=readonly' },
+  },
+  {
+    name: 'incompatible',
+    files: { 'go.mod': mod('1.17', 'require rsc.io/breaker v2.0.0+incompatible\n'), 'main.go': main('rsc.io/breaker') },
+    commands: [...STD, ['list', '-m', '-versions', 'rsc.io/breaker']],
+  },
+  {
+    name: 'pseudo-versions',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v0.0.0-20180214005840-23179ee8a569\n'),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [...STD],
+  },
+  {
+    name: 'v1-and-v2',
+    files: {
+      'go.mod': mod('1.17', 'require (\n\trsc.io/fortune v1.0.0\n\trsc.io/fortune/v2 v2.0.0\n)\n'),
+      'main.go': main('rsc.io/fortune', 'rsc.io/fortune/v2'),
+    },
+    commands: [
+      ...STD,
+      ['mod', 'why', '-m', 'rsc.io/fortune', 'rsc.io/fortune/v2'],
+      ['list', '-m', 'rsc.io/fortune/...'],
+    ],
+  },
+  {
+    name: 'cycle',
+    files: { 'go.mod': mod('1.16', 'require example.com/newcycle/a v1.0.0\n'), 'main.go': main() },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'missing-version',
+    files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.99.0\n'), 'main.go': main('rsc.io/quote') },
+    // list -m reports the missing .info where mod graph reports the .mod (Go stats the
+    // version first in that path); modrescue matches mod graph's wording only.
+    commands: [['mod', 'graph']],
+  },
+  {
+    name: 'bad-chain',
+    files: { 'go.mod': mod('1.16', 'require example.com/badchain/a v1.1.0\n'), 'main.go': main() },
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'indirect-only',
+    files: {
+      'go.mod': mod(
+        '1.17',
+        'require (\n\tgolang.org/x/text v0.3.0 // indirect\n\trsc.io/sampler v1.3.1 // indirect\n)\n',
+      ),
+      'main.go': main(),
+    },
+    commands: [...STD, ['mod', 'why', '-m', 'rsc.io/sampler']],
+  },
+  {
+    name: 'deep-upgrade',
+    files: {
+      'go.mod': mod('1.16', 'require (\n\tpatch.example.com/direct v1.1.0\n\tpatch.example.com/indirect v1.0.1\n)\n'),
+      'main.go': main('patch.example.com/direct'),
+    },
+    commands: [...STD, ['list', '-m', '-u', 'all']],
+  },
+  {
+    name: 'graph-go-flag',
+    files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'), 'main.go': main('rsc.io/quote') },
+    commands: [
+      ['mod', 'graph', '-go=1.16'],
+      ['mod', 'graph', '-go=1.17'],
+    ],
+  },
+  {
+    name: 'readonly-missing-sum',
+    files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'), 'main.go': main('rsc.io/quote') },
+    commands: [['list', '-m', 'all']],
+    env: { GOFLAGS: '-mod=readonly' },
+  },
+  {
+    name: 'no-module',
+    files: { 'x.txt': '' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['mod', 'graph'],
+    ],
+  },
+];
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await createScenarioWorkspace();
+}, 120_000);
+afterAll(async () => {
+  await ws?.cleanup();
+});
+
+describe('tracing commands agree with go 1.19', () => {
+  it.each(scenarios.map((s) => [s.name, s] as const))(
+    '%s',
+    async (_name, s) => {
+      for (const o of await runScenario(ws, s)) {
+        expect({ cmd: o.command, code: o.ours.code, stdout: o.ours.stdout, stderr: o.ours.stderr }).toEqual({
+          cmd: o.command,
+          code: o.go.code,
+          stdout: o.go.stdout,
+          stderr: o.go.stderr,
+        });
+      }
+    },
+    120_000,
+  );
+});
