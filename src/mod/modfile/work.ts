@@ -1,0 +1,325 @@
+/**
+ * The interpreted go.work file (x/mod/modfile work.go): go, toolchain, godebug, use
+ * and replace directives, parsed with parseWork and edited like a go.mod File.
+ */
+import { CodedError } from '../internal/errors.js';
+import { ModfileError, ModfileParseError, type ErrorCause } from './errors.js';
+import { format } from './print.js';
+import { parseSyntax } from './read.js';
+import { goQuote } from './strconv.js';
+import {
+  GO_VERSION_RE,
+  TOOLCHAIN_RE,
+  addReplace,
+  autoQuote,
+  compareLine,
+  parseReplace,
+  parseString,
+  removeDups,
+  type Go,
+  type Godebug,
+  type Replace,
+  type Toolchain,
+  type VersionFixer,
+} from './rule.js';
+import {
+  addLine,
+  cleanupSyntax,
+  markRemoved,
+  newFileSyntax,
+  newLine,
+  updateLine,
+  type FileSyntax,
+  type Line,
+} from './syntax.js';
+
+/** Use is a single use statement: a module directory (and, when known, its module path). */
+export interface Use {
+  path: string;
+  modulePath: string;
+  syntax: Line;
+}
+
+/** WORK_BLOCK_VERBS are the block verbs of go.work files. */
+const WORK_BLOCK_VERBS = new Set(['godebug', 'use', 'replace']);
+
+/**
+ * WorkFile is the parsed, interpreted form of a go.work file (Go's
+ * modfile.WorkFile). Removing edits only mark entries; call cleanup() when done.
+ */
+export class WorkFile {
+  go: Go | undefined;
+  toolchain: Toolchain | undefined;
+  godebug: Godebug[] = [];
+  use: Use[] = [];
+  replace: Replace[] = [];
+  syntax: FileSyntax;
+
+  constructor(syntax: FileSyntax = newFileSyntax()) {
+    this.syntax = syntax;
+  }
+
+  /** format returns the file in standard formatting, as bytes. */
+  format(): Buffer {
+    return format(this.syntax);
+  }
+
+  /**
+   * addGoStmt sets the go version, adding a go line before the first statement that
+   * is not a comment block. It throws ERR_MODFILE_INVALID_GO_VERSION for an invalid version.
+   */
+  addGoStmt(version: string): void {
+    if (!GO_VERSION_RE.test(version)) {
+      throw new CodedError('ERR_MODFILE_INVALID_GO_VERSION', `invalid language version ${goQuote(version)}`, {
+        version,
+      });
+    }
+    if (this.go === undefined) {
+      const stmt = newLine(['go', version]);
+      this.go = { version, syntax: stmt };
+      // Keep file comments at the top.
+      this.syntax.stmt.splice(this.firstNonComment(), 0, stmt);
+    } else {
+      this.go.version = version;
+      updateLine(this.syntax, this.go.syntax, 'go', version);
+    }
+  }
+
+  /**
+   * addToolchainStmt sets the toolchain, adding a toolchain line after the go line
+   * (or before the first non-comment statement). It throws
+   * ERR_MODFILE_INVALID_TOOLCHAIN for a name that does not match TOOLCHAIN_RE.
+   */
+  addToolchainStmt(name: string): void {
+    if (!TOOLCHAIN_RE.test(name)) {
+      throw new CodedError('ERR_MODFILE_INVALID_TOOLCHAIN', `invalid toolchain name ${goQuote(name)}`, { name });
+    }
+    if (this.toolchain === undefined) {
+      const stmt = newLine(['toolchain', name]);
+      this.toolchain = { name, syntax: stmt };
+      let i = this.syntax.stmt.findIndex((s) => s.type === 'Line' && s.token.length > 0 && s.token[0] === 'go');
+      i = i >= 0 ? i + 1 : this.firstNonComment();
+      this.syntax.stmt.splice(i, 0, stmt);
+    } else {
+      this.toolchain.name = name;
+      updateLine(this.syntax, this.toolchain.syntax, 'toolchain', name);
+    }
+  }
+
+  private firstNonComment(): number {
+    let i = 0;
+    while (i < this.syntax.stmt.length && this.syntax.stmt[i]!.type === 'CommentBlock') i++;
+    return i;
+  }
+
+  /** dropGoStmt deletes the go statement, if any. */
+  dropGoStmt(): void {
+    if (this.go !== undefined) {
+      markRemoved(this.go.syntax);
+      this.go = undefined;
+    }
+  }
+
+  /** dropToolchainStmt deletes the toolchain statement, if any. */
+  dropToolchainStmt(): void {
+    if (this.toolchain !== undefined) {
+      markRemoved(this.toolchain.syntax);
+      this.toolchain = undefined;
+    }
+  }
+
+  /** addGodebug sets key=value like File.addGodebug. */
+  addGodebug(key: string, value: string): void {
+    let need = true;
+    for (const g of this.godebug) {
+      if (g.key !== key) continue;
+      if (need) {
+        g.value = value;
+        updateLine(this.syntax, g.syntax, 'godebug', key + '=' + value);
+        need = false;
+      } else {
+        markRemoved(g.syntax);
+        g.key = '';
+        g.value = '';
+      }
+    }
+    if (need) {
+      this.godebug.push({ key, value, syntax: addLine(this.syntax, undefined, 'godebug', key + '=' + value) });
+    }
+  }
+
+  /** dropGodebug removes every godebug line for key. */
+  dropGodebug(key: string): void {
+    for (const g of this.godebug) {
+      if (g.key === key) {
+        markRemoved(g.syntax);
+        g.key = '';
+        g.value = '';
+      }
+    }
+  }
+
+  /**
+   * addUse makes diskPath used (with modulePath recorded), rewriting the first use
+   * line for it and removing duplicates, or adding a line at the end of the last
+   * use block.
+   */
+  addUse(diskPath: string, modulePath: string): void {
+    let need = true;
+    for (const d of this.use) {
+      if (d.path !== diskPath) continue;
+      if (need) {
+        d.modulePath = modulePath;
+        updateLine(this.syntax, d.syntax, 'use', autoQuote(diskPath));
+        need = false;
+      } else {
+        markRemoved(d.syntax);
+        d.path = '';
+        d.modulePath = '';
+      }
+    }
+    if (need) this.addNewUse(diskPath, modulePath);
+  }
+
+  /** addNewUse adds a use line for diskPath at the end of the last use block. */
+  addNewUse(diskPath: string, modulePath: string): void {
+    const line = addLine(this.syntax, undefined, 'use', autoQuote(diskPath));
+    this.use.push({ path: diskPath, modulePath, syntax: line });
+  }
+
+  /** setUse makes the used directories exactly dirs (then sorts the blocks). */
+  setUse(dirs: ReadonlyArray<{ path: string; modulePath: string }>): void {
+    const need = new Map<string, string>();
+    for (const d of dirs) need.set(d.path, d.modulePath);
+    for (const d of this.use) {
+      const modulePath = need.get(d.path);
+      if (modulePath !== undefined) {
+        d.modulePath = modulePath;
+      } else {
+        markRemoved(d.syntax);
+        d.path = '';
+        d.modulePath = '';
+      }
+    }
+    // x/mod adds every requested directory again here (use lines are not de-duplicated).
+    for (const [diskPath, modulePath] of need) this.addNewUse(diskPath, modulePath);
+    this.sortBlocks();
+  }
+
+  /** dropUse removes every use line for path. */
+  dropUse(path: string): void {
+    for (const d of this.use) {
+      if (d.path === path) {
+        markRemoved(d.syntax);
+        d.path = '';
+        d.modulePath = '';
+      }
+    }
+  }
+
+  /** addReplace replaces oldPath[@oldVers] with newPath[@newVers], like File.addReplace. */
+  addReplace(oldPath: string, oldVers: string, newPath: string, newVers: string): void {
+    addReplace(this.syntax, this.replace, oldPath, oldVers, newPath, newVers);
+  }
+
+  /** dropReplace removes every replacement of oldPath@oldVers. */
+  dropReplace(oldPath: string, oldVers: string): void {
+    for (const r of this.replace) {
+      if (r.old.path === oldPath && r.old.version === oldVers) {
+        markRemoved(r.syntax);
+        r.old = { path: '', version: '' };
+        r.new = { path: '', version: '' };
+      }
+    }
+  }
+
+  /** sortBlocks removes duplicate replacements and sorts the lines of every block. */
+  sortBlocks(): void {
+    this.replace = removeDups(this.syntax, undefined, this.replace, undefined, undefined).replace;
+    for (const stmt of this.syntax.stmt) {
+      if (stmt.type === 'LineBlock') stmt.line.sort(compareLine);
+    }
+  }
+
+  /** cleanup removes the entries and lines cleared by earlier edits. */
+  cleanup(): void {
+    this.godebug = this.godebug.filter((g) => g.key !== '');
+    this.use = this.use.filter((d) => d.path !== '');
+    this.replace = this.replace.filter((r) => r.old.path !== '');
+    cleanupSyntax(this.syntax);
+  }
+
+  /** addDirective interprets one go.work line (x/mod's WorkFile.add). */
+  addDirective(errs: ModfileError[], line: Line, verb: string, off: number, fix: VersionFixer | undefined): void {
+    const tokens = line.token;
+    const argc = tokens.length - off;
+    const wrapError = (err: ErrorCause) =>
+      errs.push(new ModfileError({ filename: this.syntax.name, pos: line.start, err }));
+    switch (verb) {
+      default:
+        wrapError(`unknown directive: ${verb}`);
+        return;
+      case 'go':
+        if (this.go !== undefined) return void wrapError('repeated go statement');
+        if (argc !== 1) return void wrapError('go directive expects exactly one argument');
+        if (!GO_VERSION_RE.test(tokens[off]!)) {
+          return void wrapError(`invalid go version '${tokens[off]}': must match format 1.23`);
+        }
+        this.go = { version: tokens[off]!, syntax: line };
+        return;
+      case 'toolchain':
+        if (this.toolchain !== undefined) return void wrapError('repeated toolchain statement');
+        if (argc !== 1) return void wrapError('toolchain directive expects exactly one argument');
+        if (!TOOLCHAIN_RE.test(tokens[off]!)) {
+          return void wrapError(`invalid toolchain version '${tokens[off]}': must match format go1.23.0 or default`);
+        }
+        this.toolchain = { name: tokens[off]!, syntax: line };
+        return;
+      case 'godebug': {
+        if (argc !== 1 || /["`',]/.test(tokens[off]!)) return void wrapError('usage: godebug key=value');
+        const arg = tokens[off]!;
+        const eq = arg.indexOf('=');
+        if (eq < 0) return void wrapError('usage: godebug key=value');
+        this.godebug.push({ key: arg.slice(0, eq), value: arg.slice(eq + 1), syntax: line });
+        return;
+      }
+      case 'use': {
+        if (argc !== 1) return void wrapError(`usage: ${verb} local/dir`);
+        const s = parseString(tokens, off);
+        if (typeof s !== 'string') return void wrapError(`invalid quoted string: ${s.message}`);
+        this.use.push({ path: s, modulePath: '', syntax: line });
+        return;
+      }
+      case 'replace': {
+        const r = parseReplace(this.syntax.name, line, verb, off, fix);
+        if (r instanceof ModfileError) return void errs.push(r);
+        this.replace.push(r);
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * parseWork parses and interprets a go.work file (Go's modfile.ParseWork). file is the
+ * name used in errors; fix (optional) canonicalizes versions. It throws a
+ * ModfileParseError listing every error of the file.
+ */
+export function parseWork(file: string, data: Uint8Array | string, fix?: VersionFixer): WorkFile {
+  const fs = parseSyntax(file, data);
+  const f = new WorkFile(fs);
+  const errs: ModfileError[] = [];
+  for (const x of fs.stmt) {
+    if (x.type === 'Line') {
+      f.addDirective(errs, x, x.token[0]!, 1, fix);
+    } else if (x.type === 'LineBlock') {
+      if (x.token.length > 1 || !WORK_BLOCK_VERBS.has(x.token[0]!)) {
+        errs.push(new ModfileError({ filename: file, pos: x.start, err: `unknown block type: ${x.token.join(' ')}` }));
+        continue;
+      }
+      for (const l of x.line) f.addDirective(errs, l, x.token[0]!, 0, fix);
+    }
+  }
+  if (errs.length > 0) throw new ModfileParseError(errs);
+  return f;
+}
