@@ -129,6 +129,31 @@ describe('createHttpClient against a loopback server', () => {
     );
   });
 
+  it('applies the connect timeout to a TLS handshake that never completes', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((sock) => void held.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as net.AddressInfo).port;
+    const client = createHttpClient({ retries: 0, connectTimeoutMs: 200, timeoutMs: 10_000 });
+    const e = await fails(client(`https://127.0.0.1:${port}/x`));
+    await client.close();
+    for (const sock of held) sock.destroy();
+    await new Promise<void>((r) => silent.close(() => r()));
+    expect(e.fields.causeCode).toBe('ETIMEDOUT');
+    expect(e.message).toBe(`Get "https://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: i/o timeout`);
+  });
+
+  it('a delayed answer within the timeout succeeds, beyond it times out', async () => {
+    proxy.setFault('rsc.io/quote/@v/v1.5.2.info', { kind: 'delay', ms: 50 }, 1);
+    const client = createHttpClient({ retries: 0, timeoutMs: 5_000 });
+    expect((await client(proxy.url + '/rsc.io/quote/@v/v1.5.2.info')).status).toBe(200);
+    proxy.setFault('rsc.io/quote/@v/v1.5.2.info', { kind: 'delay', ms: 1_000 }, 1);
+    const quick = createHttpClient({ retries: 0, timeoutMs: 100 });
+    expect((await fails(quick(proxy.url + '/rsc.io/quote/@v/v1.5.2.info'))).fields.causeCode).toBe('ETIMEDOUT');
+    await client.close();
+    await quick.close();
+  });
+
   it('ends a slow trickle: the total timeout covers the body', async () => {
     proxy.setFault('rsc.io/quote/@v/v1.5.2.zip', { kind: 'trickle', chunkBytes: 10, intervalMs: 100 }, 1);
     const client = createHttpClient({ retries: 0, timeoutMs: 500 });
