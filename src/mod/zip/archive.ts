@@ -81,10 +81,12 @@ export function decodeGoString(bytes: Uint8Array): { text: string; valid: boolea
 
 /**
  * openZipReader opens the zip file at path and reads its central directory. It
- * rejects with ERR_ZIP_IO (file system error, Go wording) or ERR_ZIP_FORMAT
- * ("zip: not a valid zip file", with yauzl's diagnosis in fields.detail).
+ * rejects with ERR_ZIP_IO (file system error, Go wording), ERR_ZIP_TOO_LARGE when the
+ * file is over options.sizeLimit bytes (checked before anything is parsed, with
+ * x/mod's "module zip file is too large" text) or ERR_ZIP_FORMAT ("zip: not a valid
+ * zip file", with yauzl's diagnosis in fields.detail).
  */
-export async function openZipReader(path: string): Promise<ZipReader> {
+export async function openZipReader(path: string, options: { sizeLimit?: number } = {}): Promise<ZipReader> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -97,7 +99,20 @@ export async function openZipReader(path: string): Promise<ZipReader> {
   const raw: yauzl.Entry[] = [];
   try {
     size = (await fh.stat()).size;
-    zf = await yauzl.fromFdPromise(fh.fd, {
+  } catch (e) {
+    await fh.close().catch(() => {});
+    throw ioError('ERR_ZIP_IO', e, { file: path });
+  }
+  if (options.sizeLimit !== undefined && size > options.sizeLimit) {
+    await fh.close().catch(() => {});
+    throw new CodedError(
+      'ERR_ZIP_TOO_LARGE',
+      `module zip file is too large (${size} bytes; limit is ${options.sizeLimit} bytes)`,
+      { file: path, size, limit: options.sizeLimit },
+    );
+  }
+  try {
+    zf = await yauzl.fromRandomAccessReaderPromise(new HandleReader(fh), size, {
       autoClose: false,
       lazyEntries: true,
       decodeStrings: false,
@@ -138,6 +153,55 @@ export async function openZipReader(path: string): Promise<ZipReader> {
     },
   };
 }
+
+/**
+ * HandleReader lets yauzl read through our FileHandle. yauzl's own fd reader closes
+ * the descriptor when the zip is closed, behind the FileHandle's back; this one
+ * leaves closing to the owner, and serves yauzl's many small central-directory reads
+ * from one cached block so a zip with thousands of entries opens in a few reads.
+ */
+class HandleReader extends yauzl.RandomAccessReader {
+  private block = Buffer.alloc(0);
+  private blockStart = 0;
+  constructor(private readonly fh: FileHandle) {
+    super();
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    return this.fh.createReadStream({ start, end: end - 1, autoClose: false, highWaterMark: CHUNK });
+  }
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null, bytesRead?: number) => void,
+  ): void {
+    const from = position - this.blockStart;
+    if (from >= 0 && from + length <= this.block.length) {
+      this.block.copy(buffer, offset, from, from + length);
+      process.nextTick(callback, null, length);
+      return;
+    }
+    const want = Math.max(length, DIRECTORY_BLOCK);
+    const block = Buffer.alloc(want);
+    this.fh.read(block, 0, want, position).then(
+      ({ bytesRead }) => {
+        this.block = block.subarray(0, bytesRead);
+        this.blockStart = position;
+        const n = Math.min(length, bytesRead);
+        this.block.copy(buffer, offset, 0, n);
+        callback(null, n);
+      },
+      (e: unknown) => callback(e as Error),
+    );
+  }
+  override close(callback: (err: Error | null) => void): void {
+    callback(null);
+  }
+}
+
+/** Block size for central-directory reads. */
+const DIRECTORY_BLOCK = 256 * 1024;
 
 /** openEntry streams one entry's content through decompression and Go's checks. */
 function openEntry(zf: yauzl.ZipFile, fh: FileHandle, path: string, raw: yauzl.Entry, entry: ZipEntry): Readable {
