@@ -76,6 +76,7 @@ export function createGoproxyClient(options: GoproxyClientOptions): GoproxyClien
       version: '',
     });
   }
+  // One ProxyRepo per (proxy, module path), reused so its memoised list/latest is shared.
   const repos = new Map<string, ProxyRepo>();
   const repoFor = (proxy: string, path: string): ProxyRepo => {
     const key = proxy + '\u0000' + path;
@@ -125,6 +126,7 @@ export function createGoproxyClient(options: GoproxyClientOptions): GoproxyClien
     return repoFor(proxy, path);
   };
 
+  /** each runs f against the proxies in order with TryProxies' fall-through rules. */
   const each = <T>(path: string, version: string, f: (repo: ProxyRepo) => Promise<T>): Promise<T> =>
     tryProxies(proxies, (proxy) => Promise.resolve().then(() => f(lookup(proxy, path, version))));
 
@@ -146,6 +148,10 @@ function prefix(path: string, version: string): string {
   return version === '' ? '' : `${path}@${version}: `;
 }
 
+/**
+ * directUnsupported is the error for a fetch that the go command would make from version
+ * control. It ranks as a "direct" error in TryProxies (the most useful one), like Go's.
+ */
 function directUnsupported(path: string, version: string, privatePath: boolean): GoproxyError {
   const why = privatePath ? 'the path matches GOPRIVATE/GONOPROXY' : 'GOPROXY says direct';
   return new GoproxyError(
@@ -206,15 +212,22 @@ function isSemverPrefix(v: string): boolean {
   return true;
 }
 
+/** QueryMatcher is modload's queryMatcher: which listed versions a query accepts and how to choose. */
 interface QueryMatcher {
+  /** Only versions with this prefix are listed (`v1.2.` for the query `v1.2`). */
   prefix: string;
   filter?: (v: string) => boolean;
+  /** The query names one version: a Stat answers it without listing. */
   canStat: boolean;
+  /** `>` and `>=` choose the lowest match, everything else the highest. */
   preferLower: boolean;
+  /** When nothing is listed, `@latest` (a pseudo-version) may answer. */
   mayUseLatest: boolean;
+  /** +incompatible versions are wanted (the query or current version is one). */
   preferIncompatible: boolean;
 }
 
+/** queryError is a malformed-query error (ERR_GOPROXY_QUERY) with the go command's wording. */
 function queryError(path: string, q: string, message: string): GoproxyError {
   return new GoproxyError('ERR_GOPROXY_QUERY', message, { path, version: q, query: q });
 }

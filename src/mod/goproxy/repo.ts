@@ -71,9 +71,13 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
   } catch (e) {
     throw new GoproxyError('ERR_GOPROXY_BAD_PATH', (e as Error).message, { path, version: '' }, e);
   }
+  // Messages name the base as configured but with the password hidden (url.Redacted);
+  // requests use the real URL, whose userinfo the HTTP client turns into Basic auth.
   const redactedBase = redactUrl(baseUrl);
   const base = baseUrl.replace(/\/+$/, '') + '/' + pathEscape(enc);
   const maxZip = options.maxZipBytes ?? MAX_ZIP_FILE;
+  // The newest pseudo-version of @v/list, computed at most once per repo (Go's
+  // listLatestOnce): versions() and latest() share it.
   let listLatest: Promise<RevInfo> | undefined;
 
   /** fail builds a GoproxyError wrapped as proxyRepo.versionError does. */
@@ -108,6 +112,9 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
       throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
     }
     if (res.status === 200) return res;
+    // Anything but 200 is an error (Response.Err in cmd/go/internal/web). Only a
+    // text/plain body in UTF-8 or ASCII is shown, as `server response:`: other bodies
+    // could be large or carry terminal escapes.
     const redacted = redactUrl(url);
     const statusLine = `${res.status} ${res.statusText || STATUS_TEXT[res.status] || ''}`.trimEnd();
     let detail = '';
@@ -130,6 +137,8 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     } else {
       text = `reading ${redacted}: ${fileError === null && url.startsWith('file:') ? res.statusText : statusLine}`;
     }
+    // 404 and 410 are "not found" (errors.Is(err, fs.ErrNotExist) in Go): the only
+    // statuses after which a ',' GOPROXY list tries the next proxy.
     const notFound = res.status === 404 || res.status === 410;
     throw fail(notFound ? 'ERR_GOPROXY_NOT_FOUND' : 'ERR_GOPROXY_STATUS', version, text, {
       url: redacted,
@@ -156,6 +165,11 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     return { text, url };
   };
 
+  /**
+   * checkNotHtml rejects an HTML page answered with 200 (captive portals, SSO login pages,
+   * misconfigured reverse proxies): the go command would report a confusing parse error
+   * later; we name the URL and what was expected.
+   */
   const checkNotHtml = (res: Response, text: string, url: string, version: string, what: string) => {
     const type = (res.headers.get('content-type') ?? '').toLowerCase();
     if (type.startsWith('text/html') || /^\s*<(!doctype html|html)/i.test(text)) {
@@ -168,6 +182,7 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     }
   };
 
+  /** parseInfo decodes an .info / @latest body with Go's leniency (unknown fields ignored, null is empty). */
   const parseInfo = (text: string, url: string, version: string): RevInfo => {
     let raw: unknown;
     try {
@@ -210,6 +225,7 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     }
   };
 
+  /** stat is proxyRepo.Stat: `.info` for rev, which must name rev when rev is a valid version of path. */
   const stat = async (rev: string): Promise<RevInfo> => {
     const encRev = escapeVersionOrFail(rev);
     const { text, url } = await getText('@v/' + encRev + '.info', rev, 'a version .info (JSON)');
@@ -229,6 +245,11 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     return info;
   };
 
+  /**
+   * latestFromList picks the newest pseudo-version of a list (by the timestamp a proxy may
+   * give after the version, else the one encoded in the pseudo-version). Tagged versions
+   * are skipped: this is only consulted when no tagged version exists.
+   */
   const latestFromList = async (lines: string[]): Promise<RevInfo> => {
     let bestTime = -Infinity;
     let bestVersion = '';

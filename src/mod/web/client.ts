@@ -78,8 +78,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const maxDelay = options.retryMaxDelayMs ?? 10_000;
   const random = options.random ?? Math.random;
   const userAgent = options.userAgent ?? 'modrescue';
+  // Credentials are parsed once; GOAUTH decides whether they are used at all.
   const netrc: Netrc = parseNetrc(options.netrc ?? '');
   const useNetrc = goauthUsesNetrc(options.goauth ?? 'netrc');
+
+  // The dispatcher is built on first use so that reading CA files (the only I/O of the
+  // options) is asynchronous and a bad path surfaces as a request error, not a throw
+  // from a synchronous factory. One dispatcher serves every request: keep-alive pools
+  // per origin, and proxy agents per scheme.
 
   let dispatcher: Dispatcher | undefined;
   let init: Promise<Dispatcher> | undefined;
@@ -94,6 +100,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           if (text.includes('-----BEGIN CERTIFICATE-----')) extra.push(text);
         }
       }
+      // Passing `ca` replaces Node's bundled roots, so the extra CAs are appended to them:
+      // SSL_CERT_FILE/SSL_CERT_DIR add trust, they never remove the public roots.
       const tls = {
         timeout: connectTimeoutMs,
         ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
@@ -111,11 +119,19 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       return dispatcher;
     })());
 
+  /**
+   * fetchOnce is one attempt: it follows redirects itself (redirect: 'manual') so that
+   * credentials are recomputed for every hop's host, an https→http downgrade is refused
+   * and the go command's 10-redirect limit applies.
+   */
   const fetchOnce = async (url: string, init: FetchInit, start: number): Promise<Response> => {
     const method = init.method ?? 'GET';
     let current = url;
     for (let hop = 0; ; hop++) {
       const { bare, headers } = requestHeaders(current, url, init, userAgent, useNetrc ? netrc : undefined);
+      // The total timeout stays attached to the body stream after the headers arrive,
+      // so a server that trickles bytes is cut off too. The caller's signal (Ctrl-C)
+      // aborts as well, and is re-thrown as is so the CLI reports "interrupted".
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
       let d: Dispatcher;
@@ -143,6 +159,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       const location = res.headers.get('location');
       if (REDIRECT_STATUSES.has(res.status) && location !== null) {
+        // The redirect body is never read; drop it so the connection can be reused.
         await res.body?.cancel().catch(() => {});
         const next = new URL(location, bare).toString();
         const from = new URL(current);
@@ -167,6 +184,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   };
 
+  /**
+   * client is the FetchLike: file:// is answered from disk; other URLs get up to
+   * `retries` extra attempts when the failure is transient (network errors, 429, 5xx).
+   * The final 429/5xx response is returned, not thrown: status handling is the protocol
+   * client's decision.
+   */
   const client = async (url: string, init: FetchInit = {}): Promise<Response> => {
     if (url.startsWith('file:')) return fetchFile(url, init.method ?? 'GET');
     const start = Date.now();
@@ -186,6 +209,8 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         if (res) return res;
         throw err;
       }
+      // Exponential backoff with ±50 % jitter (clients retrying in lockstep would keep an
+      // overloaded proxy overloaded); a server's Retry-After wins but never beyond the cap.
       let delay = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
       const after = res ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
       if (after !== undefined) delay = Math.min(after, maxDelay);
@@ -245,6 +270,7 @@ function requestHeaders(
   return { bare: u.toString(), headers };
 }
 
+/** basic is an Authorization header value for HTTP Basic authentication. */
 function basic(user: string, pass: string): string {
   return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
 }
@@ -272,6 +298,10 @@ function wrapBody(res: Response, method: string, url: string, start: number, tim
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
+/**
+ * bodyError words a failure while reading a body as Go's url.Error{Op: "read"} (cmd/go adds
+ * that context itself because net/http does not): a timeout, a reset, or an early EOF.
+ */
 function bodyError(e: unknown, url: string, start: number, timedOut: boolean): HttpError {
   const cause = rootCause(e);
   const causeCode: HttpCauseCode = timedOut ? 'ETIMEDOUT' : classify(cause).code;
@@ -300,11 +330,16 @@ function stripPassword(url: string): string {
   return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/@:?#]*):[^/@?#]*@/, '$1:***@');
 }
 
+/** Classified is a transport failure's cause code and its Go wording. */
 interface Classified {
   code: HttpCauseCode;
   detail: string;
 }
 
+/**
+ * rootCause digs through undici's wrapping (`TypeError: fetch failed` → cause → …) to the
+ * error that carries the system or TLS code.
+ */
 function rootCause(e: unknown): unknown {
   let cur = e;
   for (let i = 0; i < 5; i++) {
@@ -418,6 +453,11 @@ function transportError(
   );
 }
 
+/**
+ * isRetryableError says whether a transport failure may be transient. Certificate,
+ * DNS "no such host" and redirect-policy errors are permanent: retrying only delays
+ * the diagnosis.
+ */
 function isRetryableError(e: unknown): boolean {
   if (!(e instanceof HttpError)) return false;
   const c = e.fields.causeCode;
@@ -434,6 +474,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(0, t - now);
 }
 
+/** sleep waits ms, or rejects with the signal's reason as soon as it aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
