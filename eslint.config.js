@@ -2,21 +2,10 @@
 // rules of docs/architecture.md §2: a wrong import between layers fails CI.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const appLayers = ['triage', 'doctor', 'graph', 'fix', 'respond', 'report', 'review', 'lint', 'proxy'];
-
-/** Import patterns (gitignore-style, matched against the import string) for a layer folder. */
-const layer = (name) => [`**/${name}`, `**/${name}/**`, `**/${name}.js`];
-
-/** Build a no-restricted-imports rule that forbids the given layers, with a message. */
-function forbid(layers, message) {
-  return [
-    'error',
-    {
-      patterns: [{ group: layers.flatMap(layer), message }],
-    },
-  ];
-}
 
 // Sideways imports between app layers that the architecture allows, with the reason
 // (keep in sync with docs/architecture.md "Sideways imports").
@@ -31,6 +20,30 @@ const sideways = {
   doctor: ['proxy'],
   triage: ['proxy'],
 };
+
+const dir = (name) => `./src/${name}`;
+
+// Zones of import-x/no-restricted-paths: imports are resolved to files first, so only a
+// real import of another layer's folder matches (a file merely named like a layer does not).
+const zones = [
+  {
+    target: dir('mod'),
+    from: ['shared', 'cli', ...appLayers].map(dir),
+    message: 'src/mod is the library layer: it may import only src/mod (docs/architecture.md §2).',
+  },
+  {
+    target: dir('shared'),
+    from: ['cli', ...appLayers].map(dir),
+    message: 'src/shared may import only src/mod and src/shared (docs/architecture.md §2).',
+  },
+  ...appLayers.map((name) => ({
+    target: dir(name),
+    from: ['cli', ...appLayers.filter((l) => l !== name && !(sideways[name] ?? []).includes(l))].map(dir),
+    message: `src/${name} is an app layer: it imports src/mod and src/shared${
+      sideways[name] ? ` (and ${sideways[name].join(', ')})` : ''
+    }, never src/cli or other app layers (docs/architecture.md §2).`,
+  })),
+];
 
 export default tseslint.config(
   {
@@ -62,7 +75,12 @@ export default tseslint.config(
         structuredClone: 'readonly',
       },
     },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
     rules: {
+      'import-x/no-restricted-paths': ['error', { zones, basePath: import.meta.dirname }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
@@ -74,10 +92,6 @@ export default tseslint.config(
     files: ['src/mod/**/*.ts'],
     ignores: ['src/mod/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': forbid(
-        ['shared', 'cli', ...appLayers],
-        'src/mod is the library layer: it may import only src/mod (docs/architecture.md §2).',
-      ),
       'no-restricted-properties': [
         'error',
         {
@@ -98,10 +112,6 @@ export default tseslint.config(
     files: ['src/shared/**/*.ts'],
     ignores: ['src/shared/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': forbid(
-        ['cli', ...appLayers],
-        'src/shared may import only src/mod and src/shared (docs/architecture.md §2).',
-      ),
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Only src/cli reads the environment.' },
@@ -114,10 +124,6 @@ export default tseslint.config(
     files: [`src/${name}/**/*.ts`],
     ignores: [`src/${name}/**/*.test.ts`],
     rules: {
-      'no-restricted-imports': forbid(
-        ['cli', ...appLayers.filter((l) => l !== name && !(sideways[name] ?? []).includes(l))],
-        `src/${name} is an app layer: it imports src/mod and src/shared${sideways[name] ? ` (and ${sideways[name].join(', ')})` : ''}, never src/cli or other app layers (docs/architecture.md §2).`,
-      ),
       'no-restricted-properties': [
         'error',
         {
