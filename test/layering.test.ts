@@ -32,7 +32,11 @@ describe('layer rules', () => {
       'src/shared may import only',
     ],
     ['src/triage/x.ts', "import { x } from '../graph/index.js';\nexport const r = x;\n", 'src/triage is an app layer'],
-    ['src/mod/mvs/x.ts', "import { x } from '../../graph/index.js';\nexport const r = x;\n", 'src/mod is the library layer'],
+    [
+      'src/mod/mvs/x.ts',
+      "import { x } from '../../graph/index.js';\nexport const r = x;\n",
+      'src/mod is the library layer',
+    ],
     [
       'src/doctor/x.ts',
       "import { main } from '../cli/main.js';\nexport const r = main;\n",
