@@ -79,6 +79,14 @@ describe('modrescue env', () => {
     );
   });
 
+  it('--explain reports a real difference with the installed go (Go 1.19 accepts a relative XDG_CONFIG_HOME)', async () => {
+    const r = await run(['env', '--explain', 'GOENV'], {
+      env: { HOME: path.join(tmp, 'home'), XDG_CONFIG_HOME: 'rel', PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+      cwd: tmp,
+    });
+    expect(r.stdout).toContain('go command (go1.19.8): 1 difference(s):\n  GOENV: modrescue "", go "rel/go/env"\n');
+  });
+
   it('--explain --json is a modrescue document', async () => {
     const r = await run(['env', '--explain', '--json', 'GOPROXY'], { env: base() });
     const doc = JSON.parse(r.stdout) as { schemaVersion: number; variables: Array<{ name: string; source: string }> };
