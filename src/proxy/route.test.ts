@@ -96,6 +96,7 @@ describe('parseRoute: bad input', () => {
     ['/rsc.io/quote/@v/!!.info', /^400 /],
     ['/rsc.io/quote', /^404 not a module proxy path/],
     ['/rsc.io/quote/@v/v1.5.2.tar', /^404 not a module proxy path/],
+    ['/rsc.io/quote/@v/v2.0.0.zip', /^404 rsc\.io\/quote@v2\.0\.0: invalid version: should be v0 or v1, not v2/],
     ['/rsc.io/quote/@v/', /^400 empty segment/],
     ['/sumdb/sum.golang.org/lookup/rsc.io/quote', /^400 lookup path/],
     ['/sumdb/sum.golang.org/tile/99/0/000', /^400 /],

@@ -217,7 +217,12 @@ function parseModuleRoute(p: string, rawPath: string): ModuleRoute {
   // answers queries (branch names, commit prefixes), which are not cacheable.
   if (file !== 'info' && !canonical)
     throw bad(rawPath, `invalid version ${JSON.stringify(version)}: not a canonical semantic version`);
-  const immutable = canonical && module.check(path, version) === undefined;
+  const checkErr = canonical ? module.check(path, version) : undefined;
+  const immutable = canonical && checkErr === undefined;
+  // A version the module path does not allow (rsc.io/quote@v2.0.0) has no go.mod or zip.
+  if (file !== 'info' && checkErr) {
+    throw new ProxyError('ERR_PROXY_NOT_FOUND', checkErr.message, { subject: `${path}@${version}.${file}` });
+  }
   return {
     kind: 'module',
     file,
