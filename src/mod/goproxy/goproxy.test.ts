@@ -371,6 +371,17 @@ describe('differential: error wording and queries vs Go 1.19', () => {
     expect(e.message).toBe(want);
   });
 
+  it('connection refused (port 1, which fetch-based clients refuse as a "bad port")', async () => {
+    const goproxy = 'http://127.0.0.1:1';
+    const c = createGoproxyClient({ fetch: http, proxy: goproxy });
+    expect((await rejects(c.versions('rsc.io/quote'))).message).toBe(
+      await goErr(goproxy, ['list', '-m', '-versions', 'rsc.io/quote']),
+    );
+    expect((await rejects(c.info('rsc.io/quote', 'v1.5.2'))).message).toBe(
+      await goErr(goproxy, ['mod', 'download', 'rsc.io/quote@v1.5.2']),
+    );
+  });
+
   it('GOPROXY=off', async () => {
     const c = createGoproxyClient({ fetch: http, proxy: 'off' });
     expect((await rejects(c.info('rsc.io/quote', 'v1.5.2'))).message).toBe(

@@ -15,7 +15,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { EnvHttpProxyAgent, fetch as undiciFetch, type Dispatcher } from 'undici';
+import { STATUS_CODES } from 'node:http';
+import { Readable } from 'node:stream';
+import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { FetchInit, FetchLike } from './types.js';
 import { HttpError, type HttpCauseCode } from './errors.js';
 import { fetchFile } from './file.js';
@@ -146,13 +148,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       }
       let res: Response;
       try {
-        res = (await undiciFetch(bare, {
-          method,
-          headers,
-          signal,
-          redirect: 'manual',
-          dispatcher: d,
-        })) as unknown as Response;
+        // undici.request rather than undici.fetch: fetch refuses the WHATWG "bad ports"
+        // (1, 6000, 10080, …) that the go command happily uses, and adds CORS-era rules
+        // that a module client does not want.
+        const r = await undiciRequest(bare, { method, headers, signal, dispatcher: d });
+        res = toResponse(r.statusCode, r.headers, method === 'HEAD' ? null : r.body);
       } catch (e) {
         if (init.signal?.aborted) throw init.signal.reason ?? e;
         throw transportError(e, method, current, start, timeout.aborted ? 'headers' : undefined);
@@ -223,6 +223,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       if (init) await (await init.catch(() => undefined))?.close();
     },
   });
+}
+
+/**
+ * toResponse adapts undici.request's answer to a web Response. The reason phrase is the
+ * standard one for the status (undici does not expose the server's).
+ */
+function toResponse(
+  status: number,
+  raw: Record<string, string | string[] | undefined>,
+  body: Readable | null,
+): Response {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
+  }
+  const init = { status, statusText: STATUS_CODES[status] ?? '', headers };
+  if (body === null || NULL_BODY_STATUSES.has(status)) {
+    body?.resume();
+    return new Response(null, init);
+  }
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, init);
 }
 
 /** goauthUsesNetrc reports whether a GOAUTH value enables the netrc method. */
