@@ -1,0 +1,221 @@
+/**
+ * GET over an injected FetchLike with the go command's error texts
+ * (cmd/go/internal/web: GetBytes, HTTPError, Join, URL.Redacted).
+ */
+import { STATUS_CODES } from 'node:http';
+import { CodedError, isCodedError } from '../internal/errors.js';
+import { FILE_ERROR_HEADER } from '../web/file.js';
+import type { FetchLike } from '../web/types.js';
+import { decodeUtf8, GO_SPACE } from './text.js';
+
+/** MAX_BODY bounds a checksum-database answer (tiles are ≤ 8 KiB at height 8; lookups are small). */
+const MAX_BODY = 16 << 20;
+
+/** maxErrorDetailLines and maxErrorDetailBytes bound the server response shown (Go's values). */
+const maxErrorDetailLines = 8;
+const maxErrorDetailBytes = maxErrorDetailLines * 81;
+
+/**
+ * goRedacted returns url with its password replaced by "xxxxx", as Go's URL.Redacted.
+ * A URL without a password is returned unchanged.
+ */
+export function goRedacted(url: string): string {
+  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#@]*)@/, (m, scheme: string, userinfo: string) => {
+    const i = userinfo.indexOf(':');
+    return i < 0 ? m : `${scheme}${userinfo.slice(0, i)}:xxxxx@`;
+  });
+}
+
+/**
+ * joinURL appends the slash-separated path to base's path (Go's web.Join): exactly one
+ * "/" between them, query and fragment of base kept at the end.
+ */
+export function joinURL(base: string, path: string): string {
+  if (path === '') return base;
+  const m = /^([^?#]*)(.*)$/s.exec(base)!;
+  let head = m[1]!;
+  // A base without a path (scheme://host) gets the path after the authority.
+  if (head.endsWith('/')) head = head.slice(0, -1);
+  return `${head}/${path.replace(/^\//, '')}${m[2]!}`;
+}
+
+/** isGraphicOrSpace reports whether c is printable or space (Go's unicode.IsGraphic || unicode.IsSpace). */
+const GRAPHIC = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]$/u;
+
+/**
+ * formatErrorDetail turns an error body into the go command's short, tab-indented
+ * summary: nothing unless the body is UTF-8 made of printable characters and spaces;
+ * up to the first blank line; at most 8 lines and 648 bytes, with Go's truncation notes.
+ */
+export function formatErrorDetail(body: Uint8Array): string {
+  const s = decodeUtf8(body);
+  if (s === undefined) return '';
+  for (const c of s) if (!GRAPHIC.test(c) && !GO_SPACE.test(c)) return '';
+  let detail = '';
+  const lines = s.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.replace(new RegExp(GO_SPACE.source, 'g'), '') === '') break;
+    if (i > 0) detail += '\n\t';
+    if (i >= maxErrorDetailLines) {
+      detail += '[Truncated: too many lines.]';
+      break;
+    }
+    if (Buffer.byteLength(detail) + Buffer.byteLength(line) > maxErrorDetailBytes) {
+      detail += '[Truncated: too long.]';
+      break;
+    }
+    detail += line;
+  }
+  return detail;
+}
+
+/** isPlainText reports whether a Content-Type is text/plain in UTF-8, ASCII or no charset. */
+function isPlainText(contentType: string | null): boolean {
+  if (contentType === null) return false;
+  const [type, ...params] = contentType.split(';');
+  if (type!.trim().toLowerCase() !== 'text/plain') return false;
+  for (const p of params) {
+    const [k, v] = p.split('=');
+    if (k?.trim().toLowerCase() !== 'charset') continue;
+    const cs = (v ?? '')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .toLowerCase();
+    return cs === 'us-ascii' || cs === 'utf-8' || cs === '';
+  }
+  return true;
+}
+
+/** GetOptions bound a request. */
+export interface GetOptions {
+  /** timeoutMs aborts the request (headers and body) after this long. */
+  readonly timeoutMs: number;
+  /** signal aborts the request from outside (e.g. on interrupt). */
+  readonly signal?: AbortSignal;
+}
+
+/** readBody reads a body up to MAX_BODY bytes; a longer one throws. */
+async function readBody(res: Response, url: string): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    n += chunk.length;
+    if (n > MAX_BODY) {
+      await res.body.cancel().catch(() => undefined);
+      throw new CodedError('ERR_SUMDB_RESPONSE_TOO_LARGE', `reading ${url}: response larger than ${MAX_BODY} bytes`, {
+        url,
+      });
+    }
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/**
+ * getBytes fetches url and returns the body of a 200 answer (Go's web.GetBytes). Any
+ * other status rejects with the go command's HTTPError text, code ERR_SUMDB_STATUS and
+ * fields {url, status, statusText, bodyExcerpt, notExist (404/410)}:
+ *
+ *     reading URL: 410 Gone
+ *     	server response: not found
+ *
+ * A 404/410 from a file:// FetchLike carrying FILE_ERROR_HEADER (src/mod/web's
+ * fetchFile) reads `reading file:///…: no such file or directory`, as Go's getFile.
+ * A transport failure rejects with the FetchLike's CodedError unchanged, or else
+ * `Get "URL": <reason>` (ERR_WEB_TRANSPORT); the timeout rejects with Go's client
+ * timeout text. URLs in messages are redacted as Go's URL.Redacted.
+ */
+export async function getBytes(fetch: FetchLike, url: string, options: GetOptions): Promise<Uint8Array> {
+  const shown = goRedacted(url);
+  const start = Date.now();
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const transport = (e: unknown, stage: string): CodedError => {
+    if (options.signal?.aborted) {
+      return new CodedError('ERR_WEB_TRANSPORT', `Get ${JSON.stringify(shown)}: operation was canceled`, {
+        url: shown,
+        elapsedMs: Date.now() - start,
+        causeCode: 'OTHER',
+      });
+    }
+    if (timeout.aborted) {
+      return new CodedError(
+        'ERR_WEB_TRANSPORT',
+        `Get ${JSON.stringify(shown)}: context deadline exceeded (Client.Timeout exceeded while ${stage})`,
+        { url: shown, elapsedMs: Date.now() - start, causeCode: 'ETIMEDOUT', timeoutMs: options.timeoutMs },
+        { cause: e },
+      );
+    }
+    if (isCodedError(e)) return e;
+    const msg = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+    return new CodedError(
+      'ERR_WEB_TRANSPORT',
+      `Get ${JSON.stringify(shown)}: ${msg}`,
+      { url: shown, elapsedMs: Date.now() - start, causeCode: 'OTHER' },
+      { cause: e },
+    );
+  };
+
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https' && scheme !== 'file') {
+    throw new CodedError('ERR_WEB_TRANSPORT', `unsupported scheme: ${shown}`, {
+      url: shown,
+      elapsedMs: 0,
+      causeCode: 'OTHER',
+    });
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'GET', signal });
+  } catch (e) {
+    throw transport(e, 'awaiting headers');
+  }
+  if (res.status === 200) {
+    try {
+      return await readBody(res, shown);
+    } catch (e) {
+      if (isCodedError(e, 'ERR_SUMDB_RESPONSE_TOO_LARGE')) throw e;
+      const t = transport(e, 'reading body');
+      throw new CodedError(
+        'ERR_WEB_TRANSPORT',
+        `reading ${shown}: ${t.message.replace(/^Get "[^"]*": /, '')}`,
+        t.fields,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+
+  const statusText = res.statusText || STATUS_CODES[res.status] || '';
+  const status = `${res.status} ${statusText}`.trim();
+  const fileError = res.headers.get(FILE_ERROR_HEADER);
+  let detail = '';
+  if (fileError === null && isPlainText(res.headers.get('content-type'))) {
+    try {
+      detail = formatErrorDetail(await readBody(res, shown));
+    } catch {
+      detail = '';
+    }
+  } else {
+    await res.body?.cancel().catch(() => undefined);
+  }
+  let message: string;
+  if (detail !== '') {
+    message = `reading ${shown}: ${status}\n\tserver response:${detail.includes('\n') ? '\n\t' : ' '}${detail}`;
+  } else if (fileError !== null) {
+    message = `reading ${shown}: ${fileError}`;
+  } else {
+    message = `reading ${shown}: ${status}`;
+  }
+  throw new CodedError('ERR_SUMDB_STATUS', message, {
+    url: shown,
+    status: res.status,
+    statusText,
+    ...(detail !== '' ? { bodyExcerpt: detail } : {}),
+    elapsedMs: Date.now() - start,
+    notExist: res.status === 404 || res.status === 410,
+  });
+}
