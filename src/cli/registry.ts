@@ -61,6 +61,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'explain why packages or modules are needed (as go mod why [-m])',
     load: () => import('./commands/mod-why.js'),
   },
+  {
+    name: 'mod edit',
+    group: 'plumbing',
+    summary: 'edit go.mod from tools or scripts (as go mod edit: -fmt, -print, -json, -require, -replace, …)',
+    load: () => import('./commands/mod-edit.js'),
+  },
 ];
 
 /** findCommand returns the entry for the longest prefix of argv that names a command. */

@@ -527,7 +527,8 @@ export class File {
     }
     this.exclude.push({
       mod: { path, version: vers },
-      syntax: addLine(this.syntax, hint, 'exclude', autoQuote(path), vers),
+      // Without a line for path, x/mod passes a typed nil hint: the line goes to the end.
+      syntax: addLine(this.syntax, hint ?? null, 'exclude', autoQuote(path), vers),
     });
   }
 
@@ -1145,7 +1146,8 @@ export function addReplace(
     replace.push({
       old: { path: oldPath, version: oldVers },
       new: { path: newPath, version: newVers },
-      syntax: addLine(syntax, hint, ...tokens),
+      // Without a line for oldPath, x/mod passes a typed nil hint: the line goes to the end.
+      syntax: addLine(syntax, hint ?? null, ...tokens),
     });
   }
 }

@@ -171,10 +171,18 @@ export const REQUIRE_TOKEN = 'require';
  * addLine adds a line with the given tokens to the file and returns it (Go's
  * FileSyntax.addLine). With a hint whose first token matches, the line joins the
  * hint's block (turning a single line into a block); with a non-matching hint it
- * is added after the hint's block; without a hint it goes to the end of the last
- * block with the same verb, or to the end of the file.
+ * is added after the hint's block; without a hint (undefined) it goes to the end of
+ * the last block with the same verb, or to the end of the file. A null hint (Go's
+ * typed nil) always appends a new top-level line.
  */
-export function addLine(x: FileSyntax, hint: Expr | undefined, ...tokens: string[]): Line {
+export function addLine(x: FileSyntax, hint: Expr | undefined | null, ...tokens: string[]): Line {
+  if (hint === null) {
+    // x/mod's AddExclude and AddReplace pass a nil *Line when they found no related
+    // line; as a non-nil interface it matches nothing, so the line goes to the end.
+    const line = newLine(tokens);
+    x.stmt.push(line);
+    return line;
+  }
   if (hint === undefined) {
     // No hint: add to the last statement of the given type.
     for (let i = x.stmt.length - 1; i >= 0; i--) {

@@ -1,0 +1,8 @@
+module example.com/bad
+
+frobnicate (
+	a b
+)
+
+require x v1 v2 (
+)

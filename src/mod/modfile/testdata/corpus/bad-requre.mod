@@ -1,0 +1,3 @@
+module example.com/bad
+
+requre example.com/x v1.0.0

@@ -1,0 +1,11 @@
+
+
+
+module example.com/leading
+
+
+
+go 1.19
+
+
+

@@ -1,0 +1,3 @@
+module example.com/gone // Deprecated: moved to example.com/here
+
+go 1.18

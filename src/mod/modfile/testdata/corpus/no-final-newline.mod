@@ -1,0 +1,5 @@
+module example.com/nonewline
+
+go 1.19
+
+require example.com/x v1.0.0

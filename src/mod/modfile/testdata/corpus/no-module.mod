@@ -1,0 +1,3 @@
+go 1.19
+
+require example.com/x v1.0.0

@@ -1,0 +1,4 @@
+// a file
+// with only comments
+
+// and blank lines
