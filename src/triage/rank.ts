@@ -44,9 +44,20 @@ function better(a: Candidate, b: Candidate): boolean {
   return a.hits[0]!.line < b.hits[0]!.line;
 }
 
-/** Placeholders that rule steps may use: {module}, {version}, {modulePath}, {host}, {goVersion}. */
+/** PLACEHOLDERS are the `{name}`s rule steps may use; they are filled from the evidence. */
+export const PLACEHOLDERS = [
+  'module',
+  'modulePath',
+  'version',
+  'host',
+  'goVersion',
+  'privatePattern',
+  'url',
+  'test',
+] as const;
+
 function fill(text: string, values: Record<string, string | undefined>): string {
-  return text.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? `<${k}>`);
+  return text.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? (values[k] ?? `<${k}>`) : m));
 }
 
 /** decide turns a scan into the triage result. */
@@ -68,6 +79,7 @@ export function decide(scan: Scan): TriageResult {
       title: success ? 'No failure: the log reports success' : 'Unknown: no rule matched this log',
       secondary: [],
       evidence: [],
+      matches: [],
       modules: [],
       hosts: [],
       urls: [],
@@ -155,6 +167,8 @@ export function decide(scan: Scan): TriageResult {
     host,
     goVersion,
     privatePattern: privatePattern(mod?.path ?? host),
+    url: firstHit.captures['url'] ?? [...refs.urls][0],
+    test: firstHit.captures['test'],
   };
   const nextSteps: Step[] = rule.steps.map((s) =>
     s.command === undefined
@@ -176,6 +190,7 @@ export function decide(scan: Scan): TriageResult {
     title: rule.summary,
     secondary,
     evidence,
+    matches: hits.map((h) => ({ line: h.line, text: h.text.length > 500 ? h.text.slice(0, 500) + '…' : h.text })),
     modules,
     hosts: [...refs.hosts],
     urls: [...refs.urls],

@@ -148,6 +148,8 @@ export interface TriageResult {
   readonly title: string;
   readonly secondary: readonly SecondaryFinding[];
   readonly evidence: readonly Evidence[];
+  /** Every line the primary rule matched (up to 32), for annotations. */
+  readonly matches: readonly Evidence[];
   readonly modules: readonly ModuleRef[];
   readonly hosts: readonly string[];
   readonly urls: readonly string[];

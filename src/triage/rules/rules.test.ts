@@ -6,6 +6,7 @@ import * as prettier from 'prettier';
 import { bundleSource } from '../bundle.js';
 import { bundledRuleSet, triageText } from '../index.js';
 import { CATEGORIES } from '../types.js';
+import { PLACEHOLDERS } from '../rank.js';
 import { BUNDLED_RULES } from './bundled.js';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
@@ -35,6 +36,16 @@ describe('bundled rules', () => {
     const rs = bundledRuleSet();
     expect(rs.unfiltered).toEqual([]);
     for (const p of rs.patterns) for (const l of p.literals) expect(l.length, p.source).toBeGreaterThanOrEqual(4);
+  });
+
+  it('uses only known placeholders in next steps', () => {
+    for (const r of bundledRuleSet().rules) {
+      for (const s of r.steps) {
+        for (const m of `${s.title} ${s.command ?? ''}`.matchAll(/(?<![%$])\{(\w+)\}/g)) {
+          expect(PLACEHOLDERS as readonly string[], `${r.id}: {${m[1]}}`).toContain(m[1]);
+        }
+      }
+    }
   });
 
   // The transcript test of every rule: the real line that motivates it is triaged to the
