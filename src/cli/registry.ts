@@ -67,6 +67,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'edit go.mod from tools or scripts (as go mod edit: -fmt, -print, -json, -require, -replace, …)',
     load: () => import('./commands/mod-edit.js'),
   },
+  {
+    name: 'proxy serve',
+    group: 'serve',
+    summary: 'run a GOPROXY server: a verified cache that survives upstream outages, checksum-DB proxy, metrics',
+    load: () => import('./commands/proxy-serve.js'),
+  },
 ];
 
 /** findCommand returns the entry for the longest prefix of argv that names a command. */

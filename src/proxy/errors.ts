@@ -28,7 +28,6 @@ export type ProxyErrorCode =
   | 'ERR_PROXY_UPSTREAM'
   | 'ERR_PROXY_UPSTREAM_TIMEOUT'
   | 'ERR_PROXY_CIRCUIT_OPEN'
-  | 'ERR_PROXY_BUSY'
   | 'ERR_PROXY_INVALID_INFO'
   | 'ERR_PROXY_INVALID_MOD'
   | 'ERR_PROXY_INVALID_ZIP'
@@ -83,7 +82,6 @@ export const STATUS_BY_CODE: Readonly<Record<ProxyErrorCode, { status: number; k
   ERR_PROXY_UPSTREAM: { status: 502, kind: 'upstream error' },
   ERR_PROXY_UPSTREAM_TIMEOUT: { status: 504, kind: 'upstream timeout' },
   ERR_PROXY_CIRCUIT_OPEN: { status: 503, kind: 'unavailable' },
-  ERR_PROXY_BUSY: { status: 503, kind: 'unavailable' },
   ERR_PROXY_INVALID_INFO: { status: 502, kind: 'refused' },
   ERR_PROXY_INVALID_MOD: { status: 502, kind: 'refused' },
   ERR_PROXY_INVALID_ZIP: { status: 502, kind: 'refused' },
