@@ -26,6 +26,12 @@ export const COMMANDS: readonly CommandEntry[] = [
   // One entry per command, grouped as in the help overview. Plumbing commands
   // (go-compatible) take Go-style single-dash flags; double-dash is accepted too.
   {
+    name: 'triage',
+    group: 'respond',
+    summary: 'read a failed CI log (file, URL, GitHub/GitLab/Jenkins job) and name the cause, evidence and next steps',
+    load: () => import('./commands/triage.js'),
+  },
+  {
     name: 'env',
     group: 'plumbing',
     summary: 'print the module-related Go environment (as go env); --explain says where each value comes from',
