@@ -493,6 +493,56 @@ describe('reaching the database through GOPROXY', () => {
 });
 
 describe('Client with custom ops', () => {
+  it('falls back to the full tile when a partial tile is gone, and caches only the partial one', async () => {
+    const { createMemoryLog, createServerHandler } = await import('./index.js');
+    const signer = (await import('../../../test/support/sumdb.js')).TEST_SUMDB;
+    // The lookup answers from the log at size 5; meanwhile the server grew to 8 records and
+    // serves only complete level-0 tiles (as a real log does once a tile fills up).
+    const old = createMemoryLog({ signer: signer.signerKey });
+    const now = createMemoryLog({ signer: signer.signerKey });
+    for (let i = 0; i < 8; i++) {
+      const text = `example.com/m${i} v1.0.0 h1:${String(i).repeat(43)}=\n`;
+      if (i < 5) await old.add(`example.com/m${i}`, 'v1.0.0', text);
+      await now.add(`example.com/m${i}`, 'v1.0.0', text);
+    }
+    const oldHandler = createServerHandler(old);
+    const nowHandler = createServerHandler(now);
+    const remote: string[] = [];
+    const cache = new Map<string, Uint8Array>();
+    let latest: Uint8Array = new Uint8Array();
+    const ops: ClientOps = {
+      async readRemote(p) {
+        remote.push(p);
+        if (/^\/tile\/2\/0\/.*\.p\//.test(p)) throw new Error(`404 ${p}`);
+        const res = await (p.startsWith('/lookup/') ? oldHandler : nowHandler)(new Request('http://db.test' + p));
+        if (res.status !== 200) throw new Error(`${res.status} ${p}`);
+        return new Uint8Array(await res.arrayBuffer());
+      },
+      readConfig: async (f) => (f === 'key' ? new Uint8Array(Buffer.from(signer.verifierKey)) : latest),
+      writeConfig: async (_f, _old, n) => {
+        latest = n;
+      },
+      readCache: async (f) => {
+        const d = cache.get(f);
+        if (!d) throw new Error('miss');
+        return d;
+      },
+      writeCache: async (f, d) => {
+        cache.set(f, d);
+      },
+      log: () => {},
+      securityError: () => {},
+    };
+    const c = new Client(ops, { tileHeight: 2 });
+    expect(await c.lookup('example.com/m4', 'v1.0.0')).toEqual([`example.com/m4 v1.0.0 h1:${'4'.repeat(43)}=`]);
+    expect(remote).toContain('/tile/2/0/001.p/1');
+    expect(remote).toContain('/tile/2/0/001');
+    expect([...cache.keys()].filter((k) => k.includes('/tile/')).sort()).toEqual([
+      'localhost.localdev/sumdb/tile/2/0/001.p/1',
+      'localhost.localdev/sumdb/tile/2/1/000.p/1',
+    ]);
+  });
+
   it('reports init failures as x/mod does and keeps them', async () => {
     let reads = 0;
     const ops: ClientOps = {

@@ -53,7 +53,7 @@ export class InvalidSignatureError extends CodedError {
   }
 }
 
-/** The parts of a note (mirrors ./note.ts Note; repeated here to avoid an import cycle). */
+/** UnverifiedNote is the parsed note an UnverifiedNoteError carries (the shape of note.ts's Note, repeated to avoid an import cycle). */
 export interface UnverifiedNote {
   readonly text: string;
   readonly sigs: readonly { name: string; hash: number; base64: string }[];
