@@ -23,6 +23,7 @@ import { HttpError, type HttpCauseCode } from './errors.js';
 import { fetchFile } from './file.js';
 import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
 import { redactUrl } from './url.js';
+import { createVerifyingConnector } from './tls.js';
 
 /** HttpClientOptions configures createHttpClient; every field has a safe default. */
 export interface HttpClientOptions {
@@ -113,7 +114,9 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         httpProxy: options.httpProxy ?? '',
         httpsProxy: options.httpsProxy ?? '',
         noProxy: options.noProxy ?? '',
-        connect: tls,
+        // Direct connections verify certificates in Go's order with Go's messages;
+        // tunnels through a proxy use Node's verification (same checks, terser errors).
+        connect: createVerifyingConnector(tls),
         requestTls: tls,
         proxyTls: tls,
         keepAliveTimeout: 4_000,
@@ -387,6 +390,7 @@ function classify(cause: unknown, host = '', port = ''): Classified {
   };
   const code = err?.code ?? '';
   const msg = err?.message ?? String(cause);
+  const goDetail = (cause as { goDetail?: string } | undefined)?.goDetail;
   const addr = err?.address ? `${err.address}:${err.port ?? port}` : `${host}:${port}`;
   switch (code) {
     case 'ENOTFOUND':
@@ -421,11 +425,12 @@ function classify(cause: unknown, host = '', port = ''): Classified {
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'CERT_UNTRUSTED':
-      return { code: 'CERT_UNKNOWN_AUTHORITY', detail: 'x509: certificate signed by unknown authority' };
+      return { code: 'CERT_UNKNOWN_AUTHORITY', detail: goDetail ?? 'x509: certificate signed by unknown authority' };
     case 'CERT_HAS_EXPIRED':
     case 'CERT_NOT_YET_VALID':
-      return { code: 'CERT_EXPIRED', detail: 'x509: certificate has expired or is not yet valid' };
+      return { code: 'CERT_EXPIRED', detail: goDetail ?? 'x509: certificate has expired or is not yet valid' };
     case 'ERR_TLS_CERT_ALTNAME_INVALID': {
+      if (goDetail) return { code: 'CERT_HOSTNAME', detail: goDetail };
       const alt = (cause as { cert?: { subjectaltname?: string } }).cert?.subjectaltname ?? '';
       const names = alt
         .split(/,\s*/)
@@ -444,6 +449,7 @@ function classify(cause: unknown, host = '', port = ''): Classified {
     case 'UND_ERR_PRX_TLS':
       return { code: 'PROXY', detail: `proxyconnect tcp: ${msg}` };
   }
+  if (goDetail) return { code: 'CERT_OTHER', detail: goDetail };
   if (/^(CERT_|ERR_TLS_|ERR_SSL_)/.test(code)) return { code: 'CERT_OTHER', detail: `tls: ${msg}` };
   if (/Proxy response/.test(msg)) return { code: 'PROXY', detail: `proxyconnect tcp: ${msg}` };
   return { code: 'OTHER', detail: msg };

@@ -15,6 +15,7 @@ import {
 } from './index.js';
 import { startTestProxy, startForwardProxy, type TestProxy } from '../../../test/support/proxy-server.js';
 import { createTestCertificates, type TestCertificates } from '../../../test/support/tls.js';
+import { createWorkspace, runGo } from '../../../test/support/go.js';
 
 async function fails(p: Promise<unknown>): Promise<HttpError> {
   try {
@@ -267,8 +268,16 @@ describe('TLS, proxies and credentials', () => {
   });
 
   it.each([
-    ['expired', 'CERT_EXPIRED', 'x509: certificate has expired or is not yet valid'],
-    ['wrongHost', 'CERT_HOSTNAME', 'x509: certificate is valid for other.example, not 127.0.0.1'],
+    [
+      'expired',
+      'CERT_EXPIRED',
+      'x509: certificate has expired or is not yet valid: current time NOW is after 2020-02-01T00:00:00Z',
+    ],
+    [
+      'wrongHost',
+      'CERT_HOSTNAME',
+      "x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs",
+    ],
     ['selfSigned', 'CERT_UNKNOWN_AUTHORITY', 'x509: certificate signed by unknown authority'],
   ] as const)('%s certificate → %s', async (which, code, text) => {
     const srv = await startTestProxy({ fixtures: [], tls: certs[which] });
@@ -276,10 +285,42 @@ describe('TLS, proxies and credentials', () => {
       const c = createHttpClient({ retries: 0, caCertificates: [certs.ca.cert] });
       const e = await fails(c(srv.url + '/x'));
       expect(e.fields.causeCode).toBe(code);
-      expect(e.message).toBe(`Get "${srv.url}/x": ${text}`);
+      expect(e.message.replace(/current time \S+ is/, 'current time NOW is')).toBe(`Get "${srv.url}/x": ${text}`);
       await c.close();
     } finally {
       await srv.close();
+    }
+  });
+
+  it('words certificate failures as Go 1.19 does (differential, with and without SSL_CERT_FILE)', async () => {
+    const ws = await createWorkspace('modrescue-tls-diff-');
+    try {
+      for (const which of ['expired', 'wrongHost', 'selfSigned', 'valid'] as const) {
+        const srv = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'], tls: certs[which] });
+        try {
+          for (const withCa of [false, true]) {
+            const env = { ...ws.env, GOPROXY: srv.url, ...(withCa ? { SSL_CERT_FILE: certs.caFile } : {}) };
+            const go = await runGo(['list', '-m', '-versions', 'rsc.io/quote'], { cwd: ws.dir, env });
+            const c = createHttpClient({ retries: 0, ...(withCa ? { caFiles: [certs.caFile] } : {}) });
+            let ours: string;
+            try {
+              const res = await c(srv.url + '/rsc.io/quote/@v/list');
+              ours = 'rsc.io/quote ' + (await res.text()).trim().split('\n').join(' ') + '\n';
+            } catch (e) {
+              ours = `go: module rsc.io/quote: ${(e as Error).message}\n`;
+            }
+            await c.close();
+            const norm = (t: string) => t.replace(/current time \S+ is/, 'current time NOW is');
+            expect(norm(ours), `${which} ${withCa ? 'with' : 'without'} the CA`).toBe(
+              norm(go.code === 0 ? go.stdout : go.stderr),
+            );
+          }
+        } finally {
+          await srv.close();
+        }
+      }
+    } finally {
+      await ws.cleanup();
     }
   });
 
@@ -384,5 +425,37 @@ describe('file:// edge cases', () => {
     const e = await fails(c(pathToFileURL(path.join(dir, 'sub')).href));
     expect(e.message).toBe(`read ${path.join(dir, 'sub')}: is a directory`);
     await c.close();
+  });
+});
+
+describe('goHostnameError (x509.HostnameError wording)', () => {
+  it.each([
+    [
+      'a.example',
+      { subjectaltname: 'DNS:b.example, DNS:c.example' },
+      'x509: certificate is valid for b.example, c.example, not a.example',
+    ],
+    [
+      '10.0.0.2',
+      { subjectaltname: 'IP Address:10.0.0.1, DNS:x.example' },
+      'x509: certificate is valid for 10.0.0.1, not 10.0.0.2',
+    ],
+    [
+      '10.0.0.2',
+      { subjectaltname: 'DNS:x.example' },
+      "x509: cannot validate certificate for 10.0.0.2 because it doesn't contain any IP SANs",
+    ],
+    [
+      'a.example',
+      { subjectaltname: 'IP Address:10.0.0.1' },
+      'x509: certificate is not valid for any names, but wanted to match a.example',
+    ],
+    [
+      'a.example',
+      { subject: { CN: 'a.example' } },
+      'x509: certificate relies on legacy Common Name field, use SANs instead',
+    ],
+  ])('%s vs %j', (host, cert, want) => {
+    expect(goHostnameError(host, cert as never)).toBe(want);
   });
 });
