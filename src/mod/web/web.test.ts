@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { goHostnameError } from './tls.js';
 import {
   createHttpClient,
   isHttpError,
