@@ -382,6 +382,17 @@ describe('differential: error wording and queries vs Go 1.19', () => {
     );
   });
 
+  it.each(['redirect/11', 'redirect/10', 'invalid'])('go mod download through /mod/%s', async (form) => {
+    const goproxy = `${proxy.url}/${form}`;
+    const r = await runGo(['mod', 'download', '-json', 'rsc.io/quote@v1.5.2'], {
+      cwd: ws.dir,
+      env: { ...ws.env, GOPROXY: goproxy, GOFLAGS: '-modcacherw' },
+    });
+    const want = (JSON.parse(r.stdout) as { Error: string }).Error;
+    const e = await rejects(createGoproxyClient({ fetch: http, proxy: goproxy }).info('rsc.io/quote', 'v1.5.2'));
+    expect(e.message).toBe(want);
+  });
+
   it('GOPROXY=off', async () => {
     const c = createGoproxyClient({ fetch: http, proxy: 'off' });
     expect((await rejects(c.info('rsc.io/quote', 'v1.5.2'))).message).toBe(

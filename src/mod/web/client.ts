@@ -163,20 +163,21 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const location = res.headers.get('location');
       if (REDIRECT_STATUSES.has(res.status) && location !== null) {
         // The redirect body is never read; drop it so the connection can be reused.
+        // Go's client names the Location value as sent (often relative) in its errors.
         await res.body?.cancel().catch(() => {});
         const next = new URL(location, bare).toString();
         const from = new URL(current);
         if (from.protocol === 'https:' && new URL(next).protocol !== 'https:') {
           throw new HttpError(
             'ERR_WEB_TRANSPORT',
-            `${goOp(method)} ${JSON.stringify(stripPassword(next))}: redirected from secure URL ${redactUrl(current)} to insecure URL ${redactUrl(next)}`,
+            `${goOp(method)} ${JSON.stringify(stripPassword(location))}: redirected from secure URL ${redactUrl(current)} to insecure URL ${redactUrl(next)}`,
             { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
           );
         }
         if (hop + 1 >= MAX_REDIRECTS) {
           throw new HttpError(
             'ERR_WEB_TRANSPORT',
-            `${goOp(method)} ${JSON.stringify(stripPassword(next))}: stopped after ${MAX_REDIRECTS} redirects`,
+            `${goOp(method)} ${JSON.stringify(stripPassword(location))}: stopped after ${MAX_REDIRECTS} redirects`,
             { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
           );
         }

@@ -225,7 +225,7 @@ describe('createHttpClient against a loopback server', () => {
     const ok = await client(proxy.url + '/redirect/3/rsc.io/quote/@v/list');
     expect(await ok.text()).toBe('v1.5.2\n');
     const e = await fails(client(proxy.url + '/redirect/11/rsc.io/quote/@v/list'));
-    expect(e.message).toBe(`Get "${proxy.url}/redirect/1/rsc.io/quote/@v/list": stopped after 10 redirects`);
+    expect(e.message).toBe(`Get "/mod/redirect/1/rsc.io/quote/@v/list": stopped after 10 redirects`);
     await client.close();
   });
 
