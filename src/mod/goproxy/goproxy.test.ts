@@ -241,11 +241,18 @@ describe('GOPROXY client against the loopback test proxy', () => {
     proxy.setFault('rsc.io/sampler/@v/v1.3.0.info', { kind: 'html' }, 1);
     const e = await rejects(client(proxy.url).info('rsc.io/sampler', 'v1.3.0'));
     expect(e.code).toBe('ERR_GOPROXY_BAD_RESPONSE');
+    // The go command's wording for JSON answers; the fields say it was HTML, and where.
     expect(e.message).toBe(
-      `rsc.io/sampler@v1.3.0: invalid response from proxy "${proxy.url}": ${proxy.url}/rsc.io/sampler/@v/v1.3.0.info returned an HTML page instead of a version .info (JSON)`,
+      `rsc.io/sampler@v1.3.0: invalid response from proxy "${proxy.url}": invalid character '<' looking for beginning of value`,
     );
+    expect(e.fields).toMatchObject({ html: true, url: `${proxy.url}/rsc.io/sampler/@v/v1.3.0.info` });
+    // Where the go command would accept the page and fail later, the error is precise.
     proxy.setFault('rsc.io/sampler/@v/list', { kind: 'html' }, 1);
-    expect((await rejects(client(proxy.url).versions('rsc.io/sampler'))).code).toBe('ERR_GOPROXY_BAD_RESPONSE');
+    const list = await rejects(client(proxy.url).versions('rsc.io/sampler'));
+    expect(list.code).toBe('ERR_GOPROXY_BAD_RESPONSE');
+    expect(list.message).toBe(
+      `module rsc.io/sampler: invalid response from proxy "${proxy.url}": ${proxy.url}/rsc.io/sampler/@v/list returned an HTML page instead of a version list`,
+    );
   });
 
   it('reports an .info naming another version', async () => {
@@ -391,6 +398,33 @@ describe('differential: error wording and queries vs Go 1.19', () => {
     const want = (JSON.parse(r.stdout) as { Error: string }).Error;
     const e = await rejects(createGoproxyClient({ fetch: http, proxy: goproxy }).info('rsc.io/quote', 'v1.5.2'));
     expect(e.message).toBe(want);
+  });
+
+  it.each([
+    ['wrong .info version', { kind: 'wrong-info', version: 'v1.5.1' }],
+    ['HTML .info', { kind: 'html' }],
+    [
+      '401 with a multi-line text body',
+      { kind: 'auth', user: 'u', password: 'p', body: 'access denied: log in\nsee https://sso.example\n' },
+    ],
+    [
+      '403 with a one-line body',
+      { kind: 'auth', user: 'u', password: 'p', status: 403, body: 'forbidden by policy\n' },
+    ],
+    ['reset', { kind: 'reset' }],
+  ] as const)('go mod download with a faulty proxy: %s', async (_name, fault) => {
+    proxy.setFault('rsc.io/quote/@v/v1.5.2.info', fault);
+    try {
+      const r = await runGo(['mod', 'download', '-json', 'rsc.io/quote@v1.5.2'], {
+        cwd: ws.dir,
+        env: { ...ws.env, GOPROXY: proxy.url, GOFLAGS: '-modcacherw' },
+      });
+      const want = (JSON.parse(r.stdout) as { Error: string }).Error;
+      const e = await rejects(createGoproxyClient({ fetch: http, proxy: proxy.url }).info('rsc.io/quote', 'v1.5.2'));
+      expect(e.message).toBe(want);
+    } finally {
+      proxy.clearFaults();
+    }
   });
 
   it('GOPROXY=off', async () => {

@@ -151,7 +151,11 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
   };
 
   /** getText reads a whole small body; body-read failures name the URL as Go's url.Error does. */
-  const getText = async (rel: string, version: string, what: string): Promise<{ text: string; url: string }> => {
+  const getText = async (
+    rel: string,
+    version: string,
+    what: string | undefined,
+  ): Promise<{ text: string; url: string; html: boolean }> => {
     const res = await get(rel, version);
     const url = redactUrl(base + '/' + pathEscape(rel));
     let text: string;
@@ -161,8 +165,10 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
       if (!isHttpError(e)) throw e;
       throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
     }
-    checkNotHtml(res, text, url, version, what);
-    return { text, url };
+    // For JSON answers (what undefined) the go command's own parse error is kept, with
+    // `html` recorded in the fields; for the others, HTML gets its own precise error.
+    if (what !== undefined) checkNotHtml(res, text, url, version, what);
+    return { text, url, html: isHtml(res, text) };
   };
 
   /**
@@ -171,8 +177,7 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
    * later; we name the URL and what was expected.
    */
   const checkNotHtml = (res: Response, text: string, url: string, version: string, what: string) => {
-    const type = (res.headers.get('content-type') ?? '').toLowerCase();
-    if (type.startsWith('text/html') || /^\s*<(!doctype html|html)/i.test(text)) {
+    if (isHtml(res, text)) {
       throw fail(
         'ERR_GOPROXY_BAD_RESPONSE',
         version,
@@ -182,8 +187,12 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     }
   };
 
-  /** parseInfo decodes an .info / @latest body with Go's leniency (unknown fields ignored, null is empty). */
-  const parseInfo = (text: string, url: string, version: string): RevInfo => {
+  /**
+   * parseInfo decodes an .info / @latest body with Go's leniency (unknown fields ignored,
+   * null is empty). A body that is not JSON fails with the go command's message; the
+   * fields say whether it was an HTML page (a login page or captive portal).
+   */
+  const parseInfo = (text: string, url: string, version: string, html = false): RevInfo => {
     let raw: unknown;
     try {
       raw = JSON.parse(text);
@@ -192,7 +201,7 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
         'ERR_GOPROXY_BAD_RESPONSE',
         version,
         `invalid response from proxy ${JSON.stringify(redactedBase)}: ${goJsonSyntaxError(text)}`,
-        { url },
+        { url, html },
       );
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -228,8 +237,8 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
   /** stat is proxyRepo.Stat: `.info` for rev, which must name rev when rev is a valid version of path. */
   const stat = async (rev: string): Promise<RevInfo> => {
     const encRev = escapeVersionOrFail(rev);
-    const { text, url } = await getText('@v/' + encRev + '.info', rev, 'a version .info (JSON)');
-    const info = parseInfo(text, url, rev);
+    const { text, url, html } = await getText('@v/' + encRev + '.info', rev, undefined);
+    const info = parseInfo(text, url, rev, html);
     if (info.version !== rev && rev === module.canonicalVersion(rev) && module.check(path, rev) === undefined) {
       // A proxy asked for a correct version must answer that version or an error.
       throw fail(
@@ -306,14 +315,15 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
     async latest() {
       let text: string;
       let url: string;
+      let html: boolean;
       try {
-        ({ text, url } = await getText('@latest', '', 'a version .info (JSON)'));
+        ({ text, url, html } = await getText('@latest', '', undefined));
       } catch (e) {
         if (!(e instanceof GoproxyError) || !e.notFound) throw e;
         listLatest ??= readList().then(latestFromList);
         return listLatest;
       }
-      return parseInfo(text, url, '');
+      return parseInfo(text, url, '', html);
     },
     async goMod(version) {
       if (version !== module.canonicalVersion(version)) {
@@ -353,6 +363,12 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
 }
 
 const ZERO_MS = Date.parse(ZERO_TIME);
+
+/** isHtml reports whether a 200 answer is an HTML page (by Content-Type or by its first bytes). */
+function isHtml(res: Response, text: string): boolean {
+  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  return type.startsWith('text/html') || /^\s*<(!doctype html|html)/i.test(text);
+}
 
 type Fail = (code: GoproxyErrorCode, inner: string, extra?: Record<string, unknown>, cause?: unknown) => GoproxyError;
 
