@@ -68,10 +68,40 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/mod-why.js'),
   },
   {
+    name: 'mod download',
+    group: 'plumbing',
+    summary: 'download modules to the module cache, checked against go.sum and the checksum database (as go mod download [-json])',
+    load: () => import('./commands/mod-download.js'),
+  },
+  {
+    name: 'mod verify',
+    group: 'plumbing',
+    summary: 'verify that cached dependencies have not been modified (as go mod verify)',
+    load: () => import('./commands/mod-verify.js'),
+  },
+  {
     name: 'mod edit',
     group: 'plumbing',
     summary: 'edit go.mod from tools or scripts (as go mod edit: -fmt, -print, -json, -require, -replace, …)',
     load: () => import('./commands/mod-edit.js'),
+  },
+  {
+    name: 'mod zip',
+    group: 'plumbing',
+    summary: "create a module zip from a directory with the go command's rules and print its h1: hash (-check reports)",
+    load: () => import('./commands/mod-zip.js'),
+  },
+  {
+    name: 'mod hash',
+    group: 'plumbing',
+    summary: 'print the go.sum h1: hash of a module zip, an extracted module directory or a go.mod file',
+    load: () => import('./commands/mod-hash.js'),
+  },
+  {
+    name: 'mod unzip',
+    group: 'plumbing',
+    summary: 'extract a module zip safely, with the go command checks (paths, collisions, sizes)',
+    load: () => import('./commands/mod-unzip.js'),
   },
   {
     name: 'proxy serve',

@@ -34,11 +34,16 @@ import { goModLanguage, isVendoredPackage } from './vendor.js';
  * out may have received part of a zip: write to a temporary file and rename.
  */
 export async function create(out: Writable, m: ZipModule, files: readonly File[]): Promise<void> {
+  // out may fail (e.g. its file cannot be opened) while the files are checked.
+  let outError: unknown;
+  const noteOutError = (e: unknown) => (outError ??= e);
+  out.on('error', noteOutError);
   try {
     const bad = checkModuleVersion(m);
     if (bad) throw bad;
     const cf = await checkFiles(files);
     if (cf.error) throw cf.error;
+    if (outError !== undefined) throw outError;
     const prefix = `${modulePathText(m)}@${m.version}/`;
     await writeZip(
       out,
@@ -49,6 +54,8 @@ export async function create(out: Writable, m: ZipModule, files: readonly File[]
     );
   } catch (e) {
     throw zipError('create zip', '', e);
+  } finally {
+    out.off('error', noteOutError);
   }
 }
 
