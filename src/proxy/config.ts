@@ -53,6 +53,13 @@ export interface ProxyConfig {
   readonly private: string;
   /** Serve only from the cache. */
   readonly offline: boolean;
+  readonly verify: {
+    /**
+     * Refuse a zip whose go.mod differs from the module's `.mod` (default true). Off, the
+     * difference is only logged; both files are still checked against the checksum database.
+     */
+    readonly goModMatchesZip: boolean;
+  };
   readonly cache: {
     /** How long a cached list/@latest answer is fresh, ms. */
     readonly listTtlMs: number;
@@ -217,6 +224,13 @@ export const SETTINGS: readonly Setting[] = [
     kind: 'bool',
     default: 'false',
     doc: 'Serve only from the cache; never contact upstreams.',
+  },
+  {
+    key: 'verify.goModMatchesZip',
+    env: 'MODRESCUE_PROXY_VERIFY_GO_MOD_MATCHES_ZIP',
+    kind: 'bool',
+    default: 'true',
+    doc: "Refuse a zip whose go.mod differs from the module's .mod (false: log it and store both; hashes are still checked).",
   },
   {
     key: 'cache.listTtl',
@@ -487,6 +501,7 @@ function buildSchema(defaults: Readonly<Record<string, string>>) {
     noSumdb: str('noSumdb'),
     private: str('private'),
     offline: bool('offline'),
+    verify: z.strictObject({ goModMatchesZip: bool('verify.goModMatchesZip') }).prefault({} as never),
     cache: z
       .strictObject({
         listTtl: dur('cache.listTtl'),
@@ -665,6 +680,7 @@ export function resolveProxyConfig(input: ConfigInput): ResolvedConfig {
     noSumdb: parsed.noSumdb,
     private: parsed.private,
     offline: parsed.offline,
+    verify: { goModMatchesZip: parsed.verify.goModMatchesZip },
     cache: {
       listTtlMs: parsed.cache.listTtl,
       staleWhileRevalidateMs: parsed.cache.staleWhileRevalidate,
@@ -807,6 +823,7 @@ export function formatConfigYaml(resolved: ResolvedConfig): string {
     noSumdb: c.noSumdb,
     private: c.private,
     offline: c.offline,
+    verify: { ...c.verify },
     cache: {
       listTtl: ms(c.cache.listTtlMs),
       staleWhileRevalidate: ms(c.cache.staleWhileRevalidateMs),

@@ -88,6 +88,8 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     ...(sumdbs.primary ? { sumdb: sumdbs.primary } : {}),
     noSumdb: [config.noSumdb, config.private].filter((s) => s !== '').join(','),
     maxModBytes: config.limits.maxModBytes,
+    goModMatchesZip: config.verify.goModMatchesZip,
+    onWarning: (message, fields) => logger.warn(fields, message),
     metrics,
   });
   const flights = createSingleFlight();

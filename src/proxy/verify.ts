@@ -53,6 +53,10 @@ export interface VerifierOptions {
   /** Comma-separated GONOSUMDB and GOPRIVATE patterns. */
   readonly noSumdb: string;
   readonly maxModBytes: number;
+  /** Refuse a zip whose go.mod differs from the module's .mod (else only report it through onWarning). */
+  readonly goModMatchesZip?: boolean;
+  /** Receives problems that are reported but not refused. */
+  readonly onWarning?: (message: string, fields: Record<string, unknown>) => void;
   readonly metrics: ProxyMetrics;
 }
 
@@ -173,11 +177,17 @@ export function createVerifier(options: VerifierOptions): Verifier {
         throw refuse('ERR_PROXY_INVALID_ZIP', 'zip-invalid', `invalid zip: ${oneLine((e as Error).message)}`, e);
       });
       if (inZip !== undefined && !Buffer.from(inZip).equals(Buffer.from(goMod))) {
-        throw refuse(
-          'ERR_PROXY_GOMOD_MISMATCH',
-          'gomod-mismatch',
-          `the zip's go.mod differs from ${path}@${version}.mod served by the same upstream`,
-        );
+        if (options.goModMatchesZip === false) {
+          options.onWarning?.("the zip's go.mod differs from the module's .mod (allowed by verify.goModMatchesZip)", {
+            module: `${path}@${version}`,
+          });
+        } else {
+          throw refuse(
+            'ERR_PROXY_GOMOD_MISMATCH',
+            'gomod-mismatch',
+            `the zip's go.mod differs from ${path}@${version}.mod served by the same upstream`,
+          );
+        }
       }
       let h: string;
       try {
