@@ -43,6 +43,12 @@ export interface HttpClientOptions {
   readonly httpsProxy?: string;
   /** NO_PROXY value. */
   readonly noProxy?: string;
+  /**
+   * Send loopback requests (localhost, 127.0.0.1, ::1) through the proxy too. Default false:
+   * like the go command (golang.org/x/net/http/httpproxy), loopback is always direct.
+   * Tests that run their proxy on loopback set it.
+   */
+  readonly proxyLoopback?: boolean;
   /** Extra CA certificates as PEM text (e.g. the contents of SSL_CERT_FILE). */
   readonly caCertificates?: readonly string[];
   /** Files holding extra PEM CA certificates (SSL_CERT_FILE); read on first use. */
@@ -113,7 +119,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         // Empty strings (not undefined) so undici never falls back to process.env.
         httpProxy: options.httpProxy ?? '',
         httpsProxy: options.httpsProxy ?? '',
-        noProxy: options.noProxy ?? '',
+        // NO_PROXY=* (no proxy at all) must stay exactly '*' for undici to honour it.
+        noProxy:
+          options.proxyLoopback || options.noProxy?.trim() === '*'
+            ? (options.noProxy?.trim() ?? '')
+            : [options.noProxy ?? '', 'localhost', '127.0.0.1', '[::1]'].filter((x) => x !== '').join(','),
         // Direct connections verify certificates in Go's order with Go's messages;
         // tunnels through a proxy use Node's verification (same checks, terser errors).
         connect: createVerifyingConnector(tls),

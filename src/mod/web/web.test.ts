@@ -330,11 +330,23 @@ describe('TLS, proxies and credentials', () => {
     const tlsSrv = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'], tls: certs.valid });
     const httpSrv = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'] });
     try {
+      // As in Go, loopback targets never go through the proxy by default…
+      const goLike = createHttpClient({
+        retries: 0,
+        caCertificates: [certs.ca.cert],
+        httpsProxy: fwd.url,
+        httpProxy: fwd.url,
+      });
+      expect(await (await goLike(tlsSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
+      expect(fwd.log).toEqual([]);
+      await goLike.close();
+      // …so the loopback test proxy is used with proxyLoopback.
       const c = createHttpClient({
         retries: 0,
         caCertificates: [certs.ca.cert],
         httpsProxy: fwd.url,
         httpProxy: fwd.url,
+        proxyLoopback: true,
       });
       expect(await (await c(tlsSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
       expect(await (await c(httpSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
@@ -349,10 +361,15 @@ describe('TLS, proxies and credentials', () => {
         httpsProxy: fwd.url,
         httpProxy: fwd.url,
         noProxy: '127.0.0.1',
+        proxyLoopback: true,
       });
       expect(await (await bypass(tlsSrv.url + '/rsc.io/quote/@v/list')).text()).toBe('v1.5.2\n');
       expect(fwd.log.length).toBe(before);
       await bypass.close();
+      const star = createHttpClient({ retries: 0, httpProxy: fwd.url, noProxy: '*', proxyLoopback: true });
+      expect((await star(httpSrv.url + '/rsc.io/quote/@v/list')).status).toBe(200);
+      expect(fwd.log.length).toBe(before);
+      await star.close();
     } finally {
       await fwd.close();
       await tlsSrv.close();
