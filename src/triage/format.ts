@@ -168,7 +168,7 @@ function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-const SOURCE_POS = /(?:^|\s|\.\/)((?:[\w.-]+\/)*[\w.-]+\.(?:go|mod|sum|work)):(\d+)(?::(\d+))?/;
+const SOURCE_POS = /(?:^|\s|\.\/)(\/?(?:[\w.-]+\/)*[\w.-]+\.(?:go|mod|sum|work)):(\d+)(?::(\d+))?/;
 
 /**
  * formatGithub renders GitHub workflow commands: one `::error` (or `::warning`) per hit

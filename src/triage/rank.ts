@@ -104,7 +104,19 @@ export function decide(scan: Scan): TriageResult {
     secondary.push({ category: c.rule.category, ruleId: c.rule.id, line: c.hits[0]!.line });
   }
   const rule = primary.rule;
-  const hits = primary.hits;
+  // The primary rule's hits first, then those of other rules of the same category (the
+  // same failure told in other words, e.g. `checksum mismatch` above `SECURITY ERROR`).
+  const same = candidates.filter(
+    (c) => c !== primary && c.rule.category === rule.category && c.quoted === primary.quoted,
+  );
+  const seenLines = new Set(primary.hits.map((h) => h.line));
+  const hits = [...primary.hits];
+  for (const h of same.flatMap((c) => c.hits).sort((a, b) => a.line - b.line)) {
+    if (seenLines.has(h.line)) continue;
+    seenLines.add(h.line);
+    hits.push(h);
+  }
+  hits.sort((a, b) => a.line - b.line);
   // Evidence: each hit with two lines before and after, merged, at most 24 lines.
   const ev = new Map<number, string>();
   for (const h of hits.slice(0, 6)) {

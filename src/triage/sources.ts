@@ -47,7 +47,16 @@ async function get(opts: SourceOptions, url: string, headers: Record<string, str
     );
   }
   if (!res.ok) {
-    await res.body?.cancel().catch(() => {});
+    // Read the (small) error body rather than cancel it: its message helps, and
+    // cancelling a half-read body can race with the client's stream adapter.
+    const text = await res.text().catch(() => '');
+    let detail = '';
+    try {
+      const m = (JSON.parse(text) as { message?: unknown }).message;
+      if (typeof m === 'string' && m !== '') detail = `: ${m.slice(0, 200)}`;
+    } catch {
+      // Not JSON: keep the status only.
+    }
     const hint =
       res.status === 401 || res.status === 403
         ? ' (check the token: its value, expiry and scopes)'
@@ -56,10 +65,14 @@ async function get(opts: SourceOptions, url: string, headers: Record<string, str
           : res.status === 410
             ? ' (the logs have expired or were deleted)'
             : '';
-    throw new CodedError('ERR_TRIAGE_SOURCE_HTTP', `${what}: reading ${url}: ${res.status} ${res.statusText}${hint}`, {
-      url,
-      status: res.status,
-    });
+    throw new CodedError(
+      'ERR_TRIAGE_SOURCE_HTTP',
+      `${what}: reading ${url}: ${res.status} ${res.statusText}${detail}${hint}`,
+      {
+        url,
+        status: res.status,
+      },
+    );
   }
   return res;
 }
