@@ -67,4 +67,5 @@ export {
   type ExtractOptions,
 } from './extract.js';
 export { createFileLocker, type FileLocker, type LockMode, type Unlock } from './lock.js';
+export { createHashPool, type HashPool } from './hash-pool.js';
 export { LOCAL_HASHER, verifyMod, verifyModules, type Hasher } from './verify.js';

@@ -107,6 +107,14 @@ export class GoSumState {
     return (this.#m!.get(key(m)) ?? []).some((h) => h.startsWith('h1:') && !this.#st(m, h).dirty);
   }
 
+  /**
+   * hasSumLoaded is hasSum for callers that need an answer synchronously; it is false
+   * before init() has resolved.
+   */
+  hasSumLoaded(m: ModuleVersion): boolean {
+    return (this.#m?.get(key(m)) ?? []).some((h) => h.startsWith('h1:') && !this.#st(m, h).dirty);
+  }
+
   /** add records h for m as a new (dirty) sum, warning about unknown hash algorithms as Go does. */
   async add(m: ModuleVersion, h: string): Promise<void> {
     if (!(await this.init())) return;
