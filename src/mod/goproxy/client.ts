@@ -182,7 +182,17 @@ export async function tryProxies<T>(list: readonly ProxySpec[], f: (proxy: strin
       if (!(err instanceof GoproxyError)) throw err;
       const notFound = err.notFound;
       if (proxy.url === 'direct' || (proxy.url === 'noproxy' && err.fields['useProxy'] !== true)) {
-        bestErr = err;
+        // The go command would now try version control and report that error. modrescue
+        // cannot, so it keeps what the proxies said before (the likely cause) in view.
+        bestErr =
+          err.code === 'ERR_GOPROXY_DIRECT_UNSUPPORTED' && bestErr instanceof GoproxyError
+            ? new GoproxyError(
+                err.code,
+                `${err.message}\n\tbefore that, ${bestErr.message}`,
+                { ...err.fields, previous: { code: bestErr.code, message: bestErr.message, ...bestErr.fields } },
+                err,
+              )
+            : err;
         bestRank = DIRECT_RANK;
       } else if (bestRank <= PROXY_RANK && !notFound) {
         bestErr = err;

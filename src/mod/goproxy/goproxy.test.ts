@@ -224,6 +224,13 @@ describe('GOPROXY client against the loopback test proxy', () => {
 
     const d = await rejects(client(`${proxy.url}/404,direct`).info('rsc.io/quote', 'v1.5.2'));
     expect(d.code).toBe('ERR_GOPROXY_DIRECT_UNSUPPORTED');
+    expect(d.message).toMatch(
+      new RegExp(
+        `\\(GOPROXY says direct\\); .*\n\tbefore that, rsc\\.io/quote@v1\\.5\\.2: reading ${proxy.url}/404/rsc\\.io/quote/@v/v1\\.5\\.2\\.info: 404 Not Found$`,
+      ),
+    );
+    expect(d.fields['previous']).toMatchObject({ code: 'ERR_GOPROXY_NOT_FOUND', status: 404 });
+    expect((await rejects(client('direct').info('rsc.io/quote', 'v1.5.2'))).message).not.toContain('before that');
 
     const priv = client(proxy.url, { noProxy: 'rsc.io/quote,*.corp.example' });
     expect(priv.route('rsc.io/quote')).toBe('direct');
