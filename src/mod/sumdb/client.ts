@@ -107,6 +107,13 @@ export class Client {
 
   private readonly tileReader: TileReader;
 
+  /**
+   * openedNotes remembers the text of tree notes already verified (by content): every
+   * lookup answer carries the same signed head, and the signature check is the costly
+   * part. Bounded; the verifier key never changes for a client.
+   */
+  private readonly openedNotes = new Map<string, string>();
+
   /** constructor makes a Client over ops (x/mod's NewClient); options may set the tile height and GONOSUMDB. */
   constructor(ops: ClientOps, options: ClientOptions = {}) {
     this.ops = ops;
@@ -249,9 +256,12 @@ export class Client {
       // Empty is the unsigned, empty timeline.
       return this.latest.n === 0 ? 'now' : 'past';
     }
+    const msgKey = Buffer.from(msg.buffer, msg.byteOffset, msg.byteLength).toString('latin1');
     let noteText: string;
     try {
-      noteText = open(msg, this.verifiers).text;
+      noteText = this.openedNotes.get(msgKey) ?? open(msg, this.verifiers).text;
+      if (this.openedNotes.size >= 64) this.openedNotes.clear();
+      this.openedNotes.set(msgKey, noteText);
     } catch (e) {
       throw wrapError('ERR_SUMDB_TREE_NOTE', 'reading tree note: ', e, {}, `\nnote:\n${text(msg)}`);
     }

@@ -133,9 +133,16 @@ async function withLock<T>(target: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** writeAtomic writes data to file through a temporary file and a rename (never half-visible). */
-async function writeAtomic(file: string, data: Uint8Array): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/**
+ * writeAtomic writes data to file through a temporary file and a rename (never
+ * half-visible). made remembers directories already created (one mkdir per directory).
+ */
+async function writeAtomic(file: string, data: Uint8Array, made?: Set<string>): Promise<void> {
+  const dir = path.dirname(file);
+  if (!made?.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    made?.add(dir);
+  }
   const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await writeFile(tmp, data, { mode: 0o666 });
@@ -216,6 +223,7 @@ export function createGoClientOps(options: GoSumdbOptions): ClientOps {
     return within(options.sumdbDir, file);
   };
   const cacheRoot = path.join(options.modCacheDir, 'cache', 'download', 'sumdb');
+  const made = new Set<string>();
 
   return {
     async readRemote(p: string): Promise<Uint8Array> {
@@ -258,7 +266,7 @@ export function createGoClientOps(options: GoSumdbOptions): ClientOps {
     },
 
     async writeCache(file: string, data: Uint8Array): Promise<void> {
-      await writeAtomic(within(cacheRoot, file), data);
+      await writeAtomic(within(cacheRoot, file), data, made);
     },
 
     log(msg: string): void {

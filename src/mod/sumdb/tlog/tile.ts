@@ -67,6 +67,30 @@ function tileHash(data: Uint8Array): Hash {
 }
 
 /**
+ * tileHashMemo remembers tileHash results per tile data buffer and byte range. A client
+ * re-authenticates the same tiles for every lookup of a tree (as x/mod does); the memo
+ * makes the repeats free. Entries go with their buffers (WeakMap), so tile data must not
+ * be modified once it has been used.
+ */
+const tileHashMemo = new WeakMap<Uint8Array, Map<string, Hash>>();
+
+/** tileHashOf is tileHash(data.subarray(start, end)), memoised. */
+function tileHashOf(data: Uint8Array, start: number, end: number): Hash {
+  let m = tileHashMemo.get(data);
+  if (!m) {
+    m = new Map();
+    tileHashMemo.set(data, m);
+  }
+  const key = `${start}:${end}`;
+  let h = m.get(key);
+  if (!h) {
+    h = tileHash(data.subarray(start, end));
+    m.set(key, h);
+  }
+  return h;
+}
+
+/**
  * hashFromTile returns the hash with the given storage index from tile t's data, where
  * t is tileForIndex(t.h, index) or a wider version of it. An invalid tile, data shorter
  * than t.w hashes, or an index stored in another tile throws (ERR_TLOG_INVALID_TILE).
@@ -82,7 +106,7 @@ export function hashFromTile(t: Tile, data: Uint8Array, index: number): Hash {
   if (t.l !== t1.l || t.n !== t1.n || t.w < t1.w) {
     throw invalidTile(`index ${index} is in ${formatTilePath(t1)} not ${formatTilePath(t)}`, t);
   }
-  return tileHash(data.subarray(start, end));
+  return tileHashOf(data, start, end);
 }
 
 function invalidTile(msg: string, t: Tile): CodedError {
@@ -202,7 +226,10 @@ export interface TileReader {
   /** height is the height of the available tiles. */
   readonly height: number;
   readTiles(tiles: readonly Tile[]): Promise<Uint8Array[]>;
-  /** saveTiles says that the tiles returned by readTiles were authenticated and may be stored. */
+  /**
+   * saveTiles says that the tiles returned by readTiles were authenticated and may be
+   * stored. Returned tile buffers must not be modified afterwards (results are memoised).
+   */
   saveTiles(tiles: readonly Tile[], data: readonly Uint8Array[]): void | Promise<void>;
 }
 
@@ -326,7 +353,7 @@ export function tileHashReader(tree: Tree, tr: TileReader): HashReader {
         if (j === undefined)
           throw internal(`bad math in tileHashReader ${tree.n}: lost parent of ${formatTilePath(tile)}`);
         const hh = hashFromTile(p, data[j]!, storedHashIndex(p.l * p.h, tile.n));
-        if (!hashEqual(hh, tileHash(data[i]!))) throw inconsistentTile();
+        if (!hashEqual(hh, tileHashOf(data[i]!, 0, data[i]!.length))) throw inconsistentTile();
       }
 
       // Every tile is authenticated: they may be stored now.
