@@ -31,7 +31,7 @@ describe('resolveProxyConfig', () => {
       {
         url: 'https://proxy.golang.org',
         fallBackOnError: false,
-        timeoutMs: 60_000,
+        timeoutMs: 120_000,
         connectTimeoutMs: 10_000,
         retries: 2,
         headers: {},
@@ -96,7 +96,7 @@ describe('resolveProxyConfig', () => {
     });
     expect(config.upstreams.map((u) => [u.url, u.fallBackOnError, u.timeoutMs, u.retries])).toEqual([
       ['https://corp.example/mod', true, 5000, 2],
-      ['https://proxy.golang.org', false, 60_000, 0],
+      ['https://proxy.golang.org', false, 120_000, 0],
     ]);
     expect(config.upstreams[0]!.headers).toEqual({ Authorization: 'Bearer t0k3n' });
     expect(config.sumdb).toHaveLength(2);

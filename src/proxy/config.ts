@@ -150,7 +150,7 @@ export const SETTINGS: readonly Setting[] = [
     key: 'upstreamTimeout',
     env: 'MODRESCUE_PROXY_UPSTREAM_TIMEOUT',
     kind: 'duration',
-    default: '60s',
+    default: '2m',
     doc: 'Default total time limit of one upstream request.',
   },
   {
@@ -286,7 +286,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'MODRESCUE_PROXY_LIMITS_MAX_MOD_BYTES',
     kind: 'size',
     default: '16MiB',
-    doc: 'Largest .mod/.info/list answer accepted from an upstream.',
+    doc: 'Largest .mod file accepted from an upstream (go.mod files are limited to 16 MiB by Go).',
   },
   {
     key: 'shutdownTimeout',

@@ -27,6 +27,7 @@ export interface ProxyMetrics {
   readonly circuitState: Gauge<'upstream'>;
   readonly verificationFailures: Counter<'reason'>;
   readonly inFlightDownloads: Gauge;
+  readonly evictions: Counter<'kind'>;
 }
 
 /** createMetrics registers the proxy's metrics (and Node process metrics) in a new Registry. */
@@ -78,6 +79,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Proxy
       name: 'modrescue_proxy_verification_failures_total',
       help: 'Upstream content refused by verification, by reason.',
       labelNames: ['reason'],
+      registers,
+    }),
+    evictions: new Counter({
+      name: 'modrescue_proxy_evictions_total',
+      help: 'Objects deleted to keep the store under storage.maxBytes, by kind (list, versioned).',
+      labelNames: ['kind'],
       registers,
     }),
     inFlightDownloads: new Gauge({

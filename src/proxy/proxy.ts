@@ -16,6 +16,7 @@ import type { Storage } from './storage/types.js';
 import { createSumdbSet, type SumdbSet } from './sumdb.js';
 import { createUpstreamChain, type UpstreamChain } from './upstream.js';
 import { createVerifier } from './verify.js';
+import { withEviction } from './evict.js';
 
 /** ProxyOptions configures createProxy. */
 export interface ProxyOptions {
@@ -65,8 +66,21 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   const logger =
     options.logger ?? createLogger({ level: config.log.level, ...(options.logSink ? { sink: options.logSink } : {}) });
   const metrics = options.metrics ?? createMetrics();
-  const storage =
-    options.storage ?? (await createFsStorage({ root: config.storage.root, fsync: config.storage.fsync }));
+  const access = createAccessLog();
+  const base = options.storage ?? (await createFsStorage({ root: config.storage.root, fsync: config.storage.fsync }));
+  const storage: Storage =
+    config.storage.maxBytes > 0
+      ? withEviction(base, {
+          maxBytes: config.storage.maxBytes,
+          evictVersioned: config.storage.evictVersioned,
+          lastAccess: (key) => access.lastAccess(key),
+          logger,
+          onEvict: (info, kind) => {
+            metrics.evictions.inc({ kind });
+            logger.info({ key: info.key, size: info.size, kind }, 'evicted');
+          },
+        })
+      : base;
   const userAgent = `modrescue-proxy${options.version ? '/' + options.version : ''}`;
   const chain = createUpstreamChain({
     config,
@@ -94,7 +108,6 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
   });
   const flights = createSingleFlight();
   const modules = createModuleCache({ config, storage, chain, verifier, flights, metrics, logger });
-  const access = createAccessLog();
   let draining = false;
   const handler = createHandler({
     config,
