@@ -25,6 +25,7 @@ import {
 import {
   Loader,
   listModules,
+  moduleInfo,
   loadMainModule,
   parseGoMod,
   goJson,
@@ -34,6 +35,7 @@ import {
 } from '../../mod/modload/index.js';
 import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from '../../mod/sumdb/index.js';
 import * as semver from '../../mod/semver/index.js';
+import * as module from '../../mod/module/index.js';
 
 export const usage = `usage: modrescue mod download [-x] [-json] [modules]
 
@@ -93,11 +95,9 @@ export async function openSupply(ctx: CliContext, options: OpenSupplyOptions): P
   const flags = goFlags(v('GOFLAGS'));
   const modcacheDir = v('GOMODCACHE');
   modcache.checkCacheDir(modcacheDir);
-  const mod = flags.get('mod');
-  if (mod !== undefined && mod !== 'mod' && mod !== 'readonly' && mod !== 'vendor') {
-    throw new CodedError('ERR_MODFETCH_BAD_MOD_FLAG', `-mod may only be set to readonly, vendor, or mod`, {});
-  }
-  const buildMod = (mod ?? 'mod') as 'mod' | 'readonly' | 'vendor';
+  // 'go mod download' and 'go mod verify' define no -mod flag, so GOFLAGS=-mod=… does not
+  // apply to them: they always run as -mod=mod (modload's setDefaultBuildMod).
+  const buildMod = 'mod' as 'mod' | 'readonly' | 'vendor';
   const fetch: HttpClient = createHttpClient(await httpClientOptions(env));
   const locker = modcache.createFileLocker();
   let security: string | undefined;
@@ -322,7 +322,18 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
 
     // ListModules: resolve every argument to module versions.
     const mods: ModuleJSON[] = [];
-    const needGraph = argv.some((a) => !a.includes('@'));
+    // listModules loads the full graph only when an argument needs it (as the go command).
+    const rootSelected = new Map<string, string>();
+    for (const r of s.loader?.mainRoots().roots ?? []) rootSelected.set(r.path, r.version);
+    const unpruned =
+      s.main !== undefined && (s.main.rawGoVersion === '' || semver.compare('v' + s.main.rawGoVersion, 'v1.17') < 0);
+    const needGraph = argv.some((a) => {
+      if (a === 'all' || a.includes('...')) return true;
+      const at = a.indexOf('@');
+      if (at < 0) return !rootSelected.has(a) || unpruned;
+      const vers = a.slice(at + 1);
+      return (vers === 'upgrade' || vers === 'patch') && (!rootSelected.has(a.slice(0, at)) || unpruned);
+    });
     if (needGraph && !s.loader) {
       const pat = argv.find((a) => !a.includes('@'))!;
       throw new CodedError(
@@ -333,8 +344,6 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
     }
     if (needGraph && !mg) mg = await s.loader!.loadModGraph();
     const seen = new Set<string>();
-    const rootSelected = new Map<string, string>();
-    for (const r of s.loader?.mainRoots().roots ?? []) rootSelected.set(r.path, r.version);
     const excluded = s.loader?.excluded;
     for (const arg of argv) {
       const at = arg.indexOf('@');
@@ -348,9 +357,14 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
             isRevisionQuery(vers) || !excluded
               ? undefined
               : (m: { path: string; version: string }) => !excluded.has(`${m.path}@${m.version}`);
-          const info = await s.client.query(p, vers, { current, ...(allowed ? { allowed } : {}) });
+          // A version names itself: the cached .info answers first (cachingRepo.Stat), so
+          // a full cache works with GOPROXY=off; other queries need the version list.
+          const exact = semver.isValid(vers) && module.canonicalVersion(vers) === vers;
+          const info = exact
+            ? await s.fetcher.stat(p, vers)
+            : await s.client.query(p, vers, { current, ...(allowed ? { allowed } : {}) });
           // The query's .info is cached as the go command's cachingRepo.Stat does.
-          const resolved = await s.fetcher.stat(p, info.version);
+          const resolved = exact ? info : await s.fetcher.stat(p, info.version);
           mods.push({ Path: p, Version: resolved.version, ...(vers !== resolved.version ? { Query: vers } : {}) });
         } catch (e) {
           if (isFatal(e)) throw new FatalExit((e as Error).message);
@@ -358,7 +372,17 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
         }
         continue;
       }
-      const res = await listModules({ loader: s.loader!, modcache: s.modcache }, [arg], {}, mg);
+      const res = mg
+        ? await listModules({ loader: s.loader!, modcache: s.modcache }, [arg], {}, mg)
+        : {
+            warnings: [],
+            modules: [
+              await moduleInfo({ loader: s.loader!, modcache: s.modcache }, undefined, {
+                path: arg,
+                version: rootSelected.get(arg)!,
+              }),
+            ],
+          };
       for (const w of res.warnings) ctx.err(w);
       for (const mp of res.modules as ModulePublic[]) {
         const info = mp.Replace ?? mp;

@@ -3,6 +3,9 @@
  * keeps every core busy (SHA-256 runs on the calling thread in Node). The pool is a
  * Hasher (verify.ts): results and errors are exactly those of package dirhash.
  */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CodedError } from '../internal/errors.js';
 import { LOCAL_HASHER, type Hasher } from './verify.js';
@@ -34,10 +37,15 @@ export function createHashPool(options: { threads?: number } = {}): HashPool {
     if (slots || broken || threads <= 1) return slots;
     try {
       const here = import.meta.url;
+      // Running from TypeScript sources (tests): the worker registers tsx's loader first.
       const ts = here.endsWith('.ts');
       const url = new URL(ts ? './hash-worker.ts' : './hash-worker.js', here);
+      const boot = ts
+        ? `import(${JSON.stringify(pathToFileURL(path.join(path.dirname(createRequire(here).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href)})` +
+          `.then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`
+        : undefined;
       slots = Array.from({ length: threads }, () => {
-        const worker = new Worker(url, ts ? { execArgv: ['--import', 'tsx'] } : {});
+        const worker = boot ? new Worker(boot, { eval: true }) : new Worker(url);
         const slot: Slot = { worker, busy: 0 };
         worker.on(
           'message',
