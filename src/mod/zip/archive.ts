@@ -167,7 +167,7 @@ class HandleReader extends yauzl.RandomAccessReader {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    return this.fh.createReadStream({ start, end: end - 1, autoClose: false, highWaterMark: CHUNK });
+    return new RangeReader(this.fh, start, end);
   }
   override read(
     buffer: Buffer,
@@ -200,6 +200,42 @@ class HandleReader extends yauzl.RandomAccessReader {
   }
 }
 
+/**
+ * RangeReader streams the bytes [start, end) of an open file in CHUNK-sized reads. It
+ * never closes the FileHandle (its owner does) and, unlike a FileHandle read stream
+ * with autoClose off, it is destroyed when it ends, so nothing lingers per entry.
+ */
+class RangeReader extends Readable {
+  private pos: number;
+  constructor(
+    private readonly fh: FileHandle,
+    start: number,
+    private readonly end: number,
+  ) {
+    super({ highWaterMark: CHUNK });
+    this.pos = start;
+  }
+  override _read(): void {
+    const n = Math.min(CHUNK, this.end - this.pos);
+    if (n <= 0) {
+      this.push(null);
+      return;
+    }
+    this.fh.read(Buffer.allocUnsafe(n), 0, n, this.pos).then(
+      ({ bytesRead, buffer }) => {
+        if (bytesRead === 0) {
+          // The file is shorter than the central directory says.
+          this.destroy(new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF'));
+          return;
+        }
+        this.pos += bytesRead;
+        this.push(buffer.subarray(0, bytesRead));
+      },
+      (e: unknown) => this.destroy(e as Error),
+    );
+  }
+}
+
 /** Block size for central-directory reads. */
 const DIRECTORY_BLOCK = 256 * 1024;
 
@@ -221,10 +257,7 @@ function openEntry(zf: yauzl.ZipFile, fh: FileHandle, path: string, raw: yauzl.E
     }
     const start = header.fileDataStart;
     // An entry without stored bytes has nothing to read (a range with end < start is invalid).
-    const source: Readable =
-      entry.compressedSize === 0
-        ? Readable.from([])
-        : fh.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false, highWaterMark: CHUNK });
+    const source: Readable = new RangeReader(fh, start, start + entry.compressedSize);
     const stages: Array<Readable | Transform> = [source];
     if (entry.method === 8) stages.push(zlib.createInflateRaw({ chunkSize: 256 * 1024 }));
     pipeline([...stages, check] as unknown as [Readable, Writable]).catch((e: unknown) => {
