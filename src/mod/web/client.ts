@@ -16,7 +16,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { STATUS_CODES } from 'node:http';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
 import type { FetchInit, FetchLike } from './types.js';
 import { HttpError, type HttpCauseCode } from './errors.js';
@@ -24,6 +24,7 @@ import { fetchFile } from './file.js';
 import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
 import { redactUrl } from './url.js';
 import { createVerifyingConnector } from './tls.js';
+import { nodeToWeb } from './stream.js';
 
 /** HttpClientOptions configures createHttpClient; every field has a safe default. */
 export interface HttpClientOptions {
@@ -258,7 +259,7 @@ function toResponse(
     body?.resume();
     return new Response(null, init);
   }
-  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, init);
+  return new Response(nodeToWeb(body), init);
 }
 
 /** goauthUsesNetrc reports whether a GOAUTH value enables the netrc method. */

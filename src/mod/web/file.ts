@@ -3,10 +3,10 @@
  * a 404, an unreadable one a 403, anything else an error. The body is streamed.
  */
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { HttpError } from './errors.js';
 import { redactUrl } from './url.js';
+import { nodeToWeb } from './stream.js';
 
 /** FILE_ERROR_HEADER carries the file system error text of a 404/403 file:// answer ("no such file or directory"), URI-component encoded. */
 export const FILE_ERROR_HEADER = 'x-modrescue-file-error';
@@ -55,7 +55,7 @@ export async function fetchFile(url: string, method: 'GET' | 'HEAD' = 'GET'): Pr
     return new Response(null, { status: 200, statusText: 'OK' });
   }
   const stream = handle.createReadStream();
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: 200, statusText: 'OK' });
+  return new Response(nodeToWeb(stream), { status: 200, statusText: 'OK' });
 }
 
 function notFound(status: number, statusText: string, fileError: string): Response {
