@@ -5,6 +5,8 @@
  * (`…/path/@v/version.info`, `…/lookup/path@version`) and package import paths
  * (from which the module root is inferred for the well-known hosting layouts).
  */
+import * as module from '../mod/module/index.js';
+import * as semver from '../mod/semver/index.js';
 import { ModuleRefs } from './module-refs.js';
 
 const URL_RE = /\b(?:https?|git\+ssh|ssh|git):\/{1,2}[^\s"'`<>()[\]]+/g;
@@ -17,26 +19,20 @@ const SOURCE_EXT = /\.(?:go|s|c|h|cc|cpp|mod|sum|txt|test|proto|zip|info|lock|js
 const HOST_CAPTURE =
   /(?:lookup|connect to|Failed to connect to|unable to connect to|resolve host:?|for) '?(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?:[:/' ]|$)/gi;
 
-/** unescapePath undoes the module cache's case escaping (`!a` → `A`); it returns "" for an invalid escape. */
+/** unescapePath undoes the module cache's case escaping (`!a` → `A`); it returns "" for an invalid escaped path. */
 export function unescapePath(p: string): string {
   if (!p.includes('!')) return p;
-  let out = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === '!') {
-      const n = p[i + 1];
-      if (n === undefined || n < 'a' || n > 'z') return '';
-      out += n.toUpperCase();
-      i++;
-    } else out += c;
+  try {
+    return module.unescapePath(p);
+  } catch {
+    return '';
   }
-  return out;
 }
 
 /** isVersionLike reports whether v is worth reporting as a version (semver-shaped or a commit hash). */
 export function isVersionLike(v: string): boolean {
   if (QUERIES.has(v)) return false;
-  return /^v\d+(\.\d+){0,2}([-+][0-9A-Za-z.+-]*)?$/.test(v) || /^[0-9a-f]{7,40}$/.test(v);
+  return semver.isValid(v) || /^[0-9a-f]{7,40}$/.test(v);
 }
 
 /**

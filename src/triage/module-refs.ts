@@ -3,6 +3,7 @@
  * a path seen with a version absorbs the same path seen without one, and an inferred
  * module root is dropped when an exact module path covers it.
  */
+import { checkPath } from '../mod/module/index.js';
 import type { ModuleRef } from './types.js';
 
 /** RefKind says how sure the path is: named as a module, inferred from a known hosting layout, or guessed. */
@@ -23,7 +24,8 @@ export class ModuleRefs {
 
   /** add records path (and version) with how sure it is a module path. */
   add(path: string, version: string | undefined, kind: RefKind): void {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._~+\-/]*$/.test(path) || path.endsWith('/')) return;
+    // Only what the go command would accept as a module path (x/mod module.CheckPath).
+    if (checkPath(path) !== undefined) return;
     let e = this.entries.get(path);
     if (!e) {
       if (this.entries.size >= this.limit) return;
