@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the test suite uses for real (never mocked):
 #   go (Debian's Go 1.19, the differential oracle), git, redis-server, nginx, chromium,
-#   wrk and hyperfine (benchmark peers).
+#   wrk and hyperfine (benchmark peers), GNU time (peak RSS), openssl (test certificates).
 # Runs before `npm test` (pretest) and from .ci/run. Quiet and quick when all are present.
 set -euo pipefail
 need=()
@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v unshare >/dev/null 2>&1 || need+=(util-linux)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "prereqs: installing ${need[*]}" >&2
 SUDO=""
