@@ -64,7 +64,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
     if (flags.values['check']) return await check(ctx, m, dir, json);
     const out = flags.values['o'] as string | undefined;
     if (out !== undefined) await mustHaveParent(ctx.resolve(out), out);
-    const hash = await zipAndHash(m, dir, out === undefined ? undefined : ctx.resolve(out));
+    const tmpRoot = ctx.io.env['TMPDIR'] || os.tmpdir();
+    const hash = await zipAndHash(m, dir, out === undefined ? undefined : ctx.resolve(out), tmpRoot);
     if (json) ctx.json({ module: m, dir, ...(out !== undefined ? { zip: ctx.resolve(out) } : {}), hash });
     else ctx.out(hash);
     return 0;
@@ -102,11 +103,16 @@ async function check(
 }
 
 /**
- * zipAndHash creates the zip (into out, atomically, or a temporary file) and returns
+ * zipAndHash creates the zip (into out, atomically, or a temporary file under tmpRoot) and returns
  * its h1 hash, read back from the written zip as the go command would hash it.
  */
-async function zipAndHash(m: { path: string; version: string }, dir: string, out: string | undefined): Promise<string> {
-  const tmpDir = out === undefined ? await mkdtemp(path.join(os.tmpdir(), 'modrescue-zip-')) : undefined;
+async function zipAndHash(
+  m: { path: string; version: string },
+  dir: string,
+  out: string | undefined,
+  tmpRoot: string,
+): Promise<string> {
+  const tmpDir = out === undefined ? await mkdtemp(path.join(tmpRoot, 'modrescue-zip-')) : undefined;
   const target = out ?? path.join(tmpDir!, 'module.zip');
   const tmp = out === undefined ? target : `${out}.tmp-${randomBytes(6).toString('hex')}`;
   try {
