@@ -140,7 +140,9 @@ class Input {
 
   startToken(): void {
     this.tokenStart = this.i;
-    this.token = { kind: EOF, pos: this.pos(), endPos: this.pos(), text: '' };
+    // endPos is set by endToken; until then it shares the start position.
+    const pos = this.pos();
+    this.token = { kind: EOF, pos, endPos: pos, text: '' };
   }
 
   /** endToken records the token's text; comment tokens lose one trailing "\n" or "\r\n". */

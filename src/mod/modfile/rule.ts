@@ -921,12 +921,21 @@ export function isDirectoryPath(ns: string): boolean {
   );
 }
 
+/** PLAIN_ASCII[c] is 1 for the ASCII characters that never force quoting on their own. */
+const PLAIN_ASCII = Uint8Array.from({ length: 128 }, (_, c) =>
+  c > 0x20 && c < 0x7f && !'"\'`()[]{},'.includes(String.fromCharCode(c)) ? 1 : 0,
+);
+
 /**
  * mustQuote reports whether s must be quoted to be a single go.mod token: it is
  * empty, holds a space, quote, non-printable rune, `//` or `/*`, or is longer than
  * one character and holds one of ()[]{},.
  */
 export function mustQuote(s: string): boolean {
+  // Fast path: plain printable ASCII without quotes, spaces, brackets or comment starts.
+  let plain = s.length > 0;
+  for (let i = 0; i < s.length && plain; i++) plain = PLAIN_ASCII[s.charCodeAt(i)] === 1;
+  if (plain) return s.includes('//') || s.includes('/*');
   for (let i = 0; i < s.length;) {
     const [r, units] = runeAt(s, i);
     i += units;

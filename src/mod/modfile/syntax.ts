@@ -12,7 +12,7 @@
  * Invariant: a Line whose `token` array is empty has been removed by an edit
  * (Go sets Token to nil); cleanupSyntax drops such lines.
  */
-import { fields as goFields } from './utf8.js';
+import { isSpace, trimSpace } from './utf8.js';
 
 /** Position is a place in the input: line (from 1), rune within the line (from 1) and byte offset (from 0). */
 export interface Position {
@@ -302,6 +302,8 @@ const SLASH_SLASH = '//';
 export function isIndirect(line: Line): boolean {
   const first = line.comments.suffix[0];
   if (first === undefined) return false;
-  const f = goFields(first.token.startsWith(SLASH_SLASH) ? first.token.slice(2) : first.token);
-  return (f.length === 1 && f[0] === 'indirect') || (f.length > 1 && f[0] === 'indirect;');
+  // The fields of the comment text are exactly ["indirect"], or start with "indirect;".
+  const t = trimSpace(first.token.startsWith(SLASH_SLASH) ? first.token.slice(2) : first.token);
+  if (t === 'indirect') return true;
+  return t.startsWith('indirect;') && t.length > 9 && isSpace(t.charCodeAt(9));
 }

@@ -198,6 +198,10 @@ export function isSpace(r: number): boolean {
 
 /** trimSpace is Go's strings.TrimSpace: it removes leading and trailing isSpace runes. */
 export function trimSpace(s: string): string {
+  // Fast path: nothing to trim when both ends are ASCII non-space characters.
+  const a = s.charCodeAt(0);
+  const z = s.charCodeAt(s.length - 1);
+  if (a > 0x20 && a < 0x80 && z > 0x20 && z < 0x80) return s;
   let i = 0;
   let j = s.length;
   while (i < j) {
