@@ -10,6 +10,7 @@ import type { Workspace } from '../../../test/support/go.js';
 import { fixtureSum, startTestSumdb } from '../../../test/support/sumdb.js';
 import type { TestSumdb } from '../../../test/support/sumdb.js';
 import type { FetchLike } from '../web/types.js';
+import { createHttpClient } from '../web/index.js';
 import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from './index.js';
 import type { GoSumdb, ProxyEntry } from './index.js';
 import { generateKey } from './note/index.js';
@@ -18,7 +19,7 @@ const QUOTE = 'rsc.io/quote@v1.5.2';
 const SAMPLER = 'rsc.io/sampler@v1.3.0';
 const TEXT = 'golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c';
 const FIXTURES = [QUOTE, SAMPLER, TEXT];
-const FIXTURE_FILES = FIXTURES.map((f) => fixtureSum(f).fixture);
+const FIXTURE_FILES = [...FIXTURES, 'rsc.io/QUOTE@v1.5.3-PRE'].map((f) => fixtureSum(f).fixture);
 
 const realFetch: FetchLike = (url, init) => fetch(url, init);
 const deadFetch: FetchLike = () => Promise.reject(new Error('network disabled in this test'));
@@ -258,6 +259,40 @@ describe('differential: go 1.19 and our client on one test database', () => {
       skipped.push(skip);
     }
     expect(skipped).toEqual([true, true, true, false]);
+  });
+
+  it('both read the database through a file:// proxy and report a missing lookup the same way', async () => {
+    const db = await start({ fixtures: [...FIXTURES, 'rsc.io/QUOTE@v1.5.3-PRE'] });
+    // A file:// proxy that claims to proxy the database but holds none of it (as in
+    // cmd/go's mod_sumdb_file_path), in front of the module fixtures.
+    const sumproxy = path.join(proxyWs.dir, 'sumproxy');
+    mkdirSync(path.join(sumproxy, 'sumdb', db.name), { recursive: true });
+    writeFileSync(path.join(sumproxy, 'sumdb', db.name, 'supported'), '');
+    const fileFetch = createHttpClient({ retries: 0 });
+    try {
+      const g = await goEnv(db.verifierKey, { GOPROXY: `file://${sumproxy},file://${proxyWs.proxyDir}` });
+      const r = await g.download('rsc.io/QUOTE@v1.5.3-PRE');
+      expect(r.code).toBe(1);
+      const mine = ours(db.verifierKey, await tempDirs(), fileFetch, [
+        { url: `file://${sumproxy}`, fallBackOnError: false },
+        { url: `file://${proxyWs.proxyDir}`, fallBackOnError: false },
+      ]);
+      const f = fixtureSum('rsc.io/QUOTE@v1.5.3-PRE');
+      expect(await ourError(mine, 'rsc.io/QUOTE@v1.5.3-PRE', true, f.goModH1!)).toBe(r.stderr);
+      // Go escapes "!" in this URL (its Join keeps a stale RawPath), so it also names the file.
+      expect(r.stderr).toContain(
+        `reading file://${sumproxy}/sumdb/localhost.localdev/sumdb/lookup/rsc.io/%21q%21u%21o%21t%21e@v1.5.3-%21p%21r%21e: open ${sumproxy}/`,
+      );
+
+      // Without the supported file the walk falls through to the database's own URL.
+      const g2 = await goEnv(`${db.verifierKey} ${db.url}`, { GOPROXY: `file://${proxyWs.proxyDir}` });
+      const r2 = await g2.download('rsc.io/QUOTE@v1.5.3-PRE');
+      expect([r2.code, r2.stderr]).toEqual([0, '']);
+      const direct = ours(`${db.verifierKey} ${db.url}`, await tempDirs(), fileFetch);
+      await checkSumDB(direct, mv('rsc.io/QUOTE@v1.5.3-PRE'), f.zipH1);
+    } finally {
+      await fileFetch.close();
+    }
   });
 
   it('both walk GOPROXY to the same database endpoints', async () => {

@@ -13,7 +13,8 @@ import type { ClientOps } from './client.js';
 import { isNotExist, writeConflict } from './errors.js';
 import type { SumdbConfig } from './gosumdb.js';
 import { bytesEqual } from './text.js';
-import { getBytes, joinURL } from './web.js';
+import { formatGoURL, getBytes, joinGoURL, parseGoURL } from './web.js';
+import type { GoURL } from './web.js';
 
 /**
  * A ProxyEntry is one parsed GOPROXY entry: a proxy URL, or "direct", "off" or
@@ -179,10 +180,10 @@ export function createGoClientOps(options: GoSumdbOptions): ClientOps {
   const get = (url: string): Promise<Uint8Array> =>
     getBytes(fetch, url, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
 
-  let base: Promise<string> | undefined;
-  const initBase = async (): Promise<string> => {
-    if (config.url !== undefined) return config.url;
-    let found: string | undefined;
+  let base: Promise<GoURL> | undefined;
+  const initBase = async (): Promise<GoURL> => {
+    if (config.url !== undefined) return parseGoURL(config.url);
+    let found: GoURL | undefined;
     const err = await tryProxies(options.proxies, async (proxy) => {
       switch (proxy) {
         case 'noproxy':
@@ -194,13 +195,13 @@ export function createGoClientOps(options: GoSumdbOptions): ClientOps {
         case 'off':
           throw notExistError('module lookup disabled by GOPROXY=off');
         default:
-          await get(joinURL(proxy, `sumdb/${config.name}/supported`));
-          found = joinURL(proxy, `sumdb/${config.name}`);
+          await get(formatGoURL(joinGoURL(parseGoURL(proxy), `sumdb/${config.name}/supported`)));
+          found = joinGoURL(parseGoURL(proxy), `sumdb/${config.name}`);
       }
     });
     if (found !== undefined) return found;
     // No proxies, all said "not found" (or fell back), or "direct"/"off" was reached.
-    if (err === undefined || isNotExist(err)) return config.directURL;
+    if (err === undefined || isNotExist(err)) return parseGoURL(config.directURL);
     throw err;
   };
 
@@ -228,7 +229,7 @@ export function createGoClientOps(options: GoSumdbOptions): ClientOps {
   return {
     async readRemote(p: string): Promise<Uint8Array> {
       base ??= initBase();
-      return get(joinURL(await base, p));
+      return get(formatGoURL(joinGoURL(await base, p)));
     },
 
     async readConfig(file: string): Promise<Uint8Array> {

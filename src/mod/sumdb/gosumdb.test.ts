@@ -150,6 +150,12 @@ describe('the go command web texts', () => {
     expect(joinURL('https://proxy.example', 'sumdb/x/supported')).toBe('https://proxy.example/sumdb/x/supported');
     expect(joinURL('https://proxy.example/base/', '/lookup/a@v1')).toBe('https://proxy.example/base/lookup/a@v1');
     expect(joinURL('file:///tmp/proxy', '/tile/8/0/000')).toBe('file:///tmp/proxy/tile/8/0/000');
+    // Go's Join keeps a RawPath that no longer matches a base with a path, so "!" is escaped…
+    expect(joinURL('https://proxy.example/base', 'lookup/rsc.io/!q@v1')).toBe(
+      'https://proxy.example/base/lookup/rsc.io/%21q@v1',
+    );
+    // …but not when the base has no path (RawPath and Path agree).
+    expect(joinURL('http://127.0.0.1:1', '/lookup/rsc.io/!q@v1')).toBe('http://127.0.0.1:1/lookup/rsc.io/!q@v1');
     expect(goRedacted('https://user:secret@proxy.example/x')).toBe('https://user:xxxxx@proxy.example/x');
     expect(goRedacted('https://token@proxy.example/x')).toBe('https://token@proxy.example/x');
   });
@@ -175,8 +181,21 @@ describe('the go command web texts', () => {
       getBytes(respond(503, '<html>', { 'content-type': 'text/html' }), 'https://x.example/a', opts),
     ).rejects.toThrow(/^reading https:\/\/x\.example\/a: 503 Service Unavailable$/);
     await expect(
-      getBytes(respond(404, '', { 'x-modrescue-file-error': 'no such file or directory' }), 'file:///tmp/p/a', opts),
+      getBytes(
+        respond(404, '', { 'x-modrescue-file-error': 'no%20such%20file%20or%20directory' }),
+        'file:///tmp/p/a',
+        opts,
+      ),
     ).rejects.toThrow(/^reading file:\/\/\/tmp\/p\/a: no such file or directory$/);
+    await expect(
+      getBytes(
+        respond(404, '', {
+          'x-modrescue-file-error': encodeURIComponent('open /tmp/a b/c: no such file or directory'),
+        }),
+        'file:///tmp/a%20b/c',
+        opts,
+      ),
+    ).rejects.toThrow(/^reading file:\/\/\/tmp\/a%20b\/c: open \/tmp\/a b\/c: no such file or directory$/);
     await expect(getBytes(respond(200, ''), 'a:b/c', opts)).rejects.toThrow(/^unsupported scheme: a:b\/c$/);
     const err = await getBytes(respond(404, 'x', { 'content-type': 'text/plain' }), 'https://x.example/a', opts).catch(
       (e: CodedError) => e,

@@ -6,6 +6,7 @@ import { CodedError } from '../internal/errors.js';
 import { matchPrefixPatterns } from '../module/index.js';
 import { newVerifier } from './note/index.js';
 import { GO_SPACE } from './text.js';
+import { escapeGoPath, unescapeGo } from './web.js';
 
 /** KNOWN_GOSUMDB maps database names to their built-in verifier keys (cmd/go's knownGOSUMDB). */
 export const KNOWN_GOSUMDB: Readonly<Record<string, string>> = {
@@ -50,35 +51,6 @@ interface GoURLFields {
   forceQuery: boolean;
   rawQuery: string;
   fragment: string;
-}
-
-/** shouldEscapePath is Go's shouldEscape(c, encodePath) for one character. */
-function shouldEscapePath(c: string): boolean {
-  if (/^[A-Za-z0-9\-_.~]$/.test(c)) return false;
-  return !'$&+,/:;=@'.includes(c);
-}
-
-/** unescapeGo decodes %XX escapes (as bytes, then UTF-8), or returns undefined for a bad escape. */
-function unescapeGo(s: string): string | undefined {
-  if (/%(?![0-9a-fA-F]{2})/.test(s)) return undefined;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return Buffer.from(
-      s.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
-      'latin1',
-    ).toString('utf8');
-  }
-}
-
-/** escapeGoPath is Go's escape(s, encodePath). */
-function escapeGoPath(s: string): string {
-  let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(b);
-    out += b < 0x80 && !shouldEscapePath(c) ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
 }
 
 /**

@@ -26,17 +26,84 @@ export function goRedacted(url: string): string {
   });
 }
 
+/** shouldEscapePath is Go's shouldEscape(c, encodePath) for one ASCII character. */
+function shouldEscapePath(c: string): boolean {
+  if (/^[A-Za-z0-9\-_.~]$/.test(c)) return false;
+  return !'$&+,/:;=@'.includes(c);
+}
+
+/** unescapeGo decodes %XX escapes (bytes, then UTF-8) as Go's url.PathUnescape, or returns undefined for a bad escape. */
+export function unescapeGo(s: string): string | undefined {
+  if (/%(?![0-9a-fA-F]{2})/.test(s)) return undefined;
+  const bytes = Buffer.from(
+    s.replace(/%([0-9a-fA-F]{2})|[^%]+/g, (m, h: string | undefined) =>
+      h !== undefined ? String.fromCharCode(parseInt(h, 16)) : Buffer.from(m, 'utf8').toString('latin1'),
+    ),
+    'latin1',
+  );
+  return bytes.toString('utf8');
+}
+
+/** escapeGoPath escapes a path as Go's escape(s, encodePath) ("!" becomes %21, "@" stays). */
+export function escapeGoPath(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    out += b < 0x80 && !shouldEscapePath(c) ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+/** validEncodedPath is Go's validEncoded(s, encodePath). */
+function validEncodedPath(s: string): boolean {
+  for (const c of s) {
+    if ("!$&'()*+,;=:@[]%".includes(c)) continue;
+    if (c.charCodeAt(0) >= 0x80 || shouldEscapePath(c)) return false;
+  }
+  return true;
+}
+
 /**
- * joinURL appends the slash-separated path to base's path (Go's web.Join): exactly one
- * "/" between them, query and fragment of base kept at the end.
+ * A GoURL is the part of Go's url.URL that Join and String use: everything before the
+ * path (scheme and authority), the decoded Path, the RawPath hint, and what follows.
+ * Go keeps RawPath through joins even when it no longer matches Path, which decides
+ * whether "!" in a module path is printed as "!" or "%21"; so do we.
  */
+export interface GoURL {
+  readonly head: string;
+  readonly opaque: boolean;
+  readonly path: string;
+  readonly rawPath: string;
+  readonly tail: string;
+}
+
+/** parseGoURL splits an absolute URL as Go's url.Parse does for these fields (setPath's RawPath rule). */
+export function parseGoURL(s: string): GoURL {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*:)(\/\/[^/?#]*)?([^?#]*)(.*)$/s.exec(s);
+  if (!m) return { head: '', opaque: false, path: s, rawPath: '', tail: '' };
+  const opaque = m[2] === undefined && m[3] !== '' && !m[3]!.startsWith('/');
+  const raw = m[3]!;
+  const path = unescapeGo(raw) ?? raw;
+  return { head: m[1]! + (m[2] ?? ''), opaque, path, rawPath: escapeGoPath(path) === raw ? '' : raw, tail: m[4]! };
+}
+
+/** joinGoURL appends the slash-separated path to u's path (Go's web.Join: Path and RawPath both). */
+export function joinGoURL(u: GoURL, path: string): GoURL {
+  if (path === '') return u;
+  const p = path.replace(/^\//, '');
+  return { ...u, path: `${u.path.replace(/\/$/, '')}/${p}`, rawPath: `${u.rawPath.replace(/\/$/, '')}/${p}` };
+}
+
+/** formatGoURL is Go's URL.String: the RawPath when it is a valid encoding of Path, else Path escaped. */
+export function formatGoURL(u: GoURL): string {
+  if (u.opaque) return u.head + u.rawPath.replace(/^\//, '') + u.tail;
+  const useRaw = u.rawPath !== '' && validEncodedPath(u.rawPath) && unescapeGo(u.rawPath) === u.path;
+  return u.head + (useRaw ? u.rawPath : escapeGoPath(u.path)) + u.tail;
+}
+
+/** joinURL is formatGoURL(joinGoURL(parseGoURL(base), path)) for one join. */
 export function joinURL(base: string, path: string): string {
-  if (path === '') return base;
-  const m = /^([^?#]*)(.*)$/s.exec(base)!;
-  let head = m[1]!;
-  // A base without a path (scheme://host) gets the path after the authority.
-  if (head.endsWith('/')) head = head.slice(0, -1);
-  return `${head}/${path.replace(/^\//, '')}${m[2]!}`;
+  return formatGoURL(joinGoURL(parseGoURL(base), path));
 }
 
 /** isGraphicOrSpace reports whether c is printable or space (Go's unicode.IsGraphic || unicode.IsSpace). */
@@ -85,6 +152,20 @@ function isPlainText(contentType: string | null): boolean {
     return cs === 'us-ascii' || cs === 'utf-8' || cs === '';
   }
   return true;
+}
+
+/**
+ * fileErrorText decodes the file system error of a file:// answer (URI-component
+ * encoded by src/mod/web's fetchFile, which already words it as Go's getFile: the bare
+ * reason, or `open <path>: <reason>` when the URL does not end with the path).
+ */
+function fileErrorText(header: string | null): string | null {
+  if (header === null) return null;
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    return header;
+  }
 }
 
 /** GetOptions bound a request. */
@@ -191,7 +272,7 @@ export async function getBytes(fetch: FetchLike, url: string, options: GetOption
 
   const statusText = res.statusText || STATUS_CODES[res.status] || '';
   const status = `${res.status} ${statusText}`.trim();
-  const fileError = res.headers.get(FILE_ERROR_HEADER);
+  const fileError = fileErrorText(res.headers.get(FILE_ERROR_HEADER));
   let detail = '';
   if (fileError === null && isPlainText(res.headers.get('content-type'))) {
     try {
