@@ -221,6 +221,24 @@ function modinfoError(p: string, vers: string, e: unknown): string {
   return vers === '' ? `module ${p}: ${msg}` : `${p}@${vers}: ${msg}`;
 }
 
+/** RESOLVE_PARALLEL bounds concurrent argument resolutions (each may be a proxy request). */
+const RESOLVE_PARALLEL = 32;
+
+/** mapLimit maps items through f with at most limit calls in flight, keeping the order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await f(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
 /** FatalExit carries a go command base.Fatalf: the message is printed as is, exit 1. */
 class FatalExit extends Error {}
 
@@ -343,14 +361,14 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       );
     }
     if (needGraph && !mg) mg = await s.loader!.loadModGraph();
-    const seen = new Set<string>();
     const excluded = s.loader?.excluded;
-    for (const arg of argv) {
+    /** resolve is one argument's part of ListModules (path@query, a path, or a pattern). */
+    const resolve = async (arg: string): Promise<{ mods: ModuleJSON[]; warnings: string[] }> => {
       const at = arg.indexOf('@');
       if (at >= 0) {
         const p = arg.slice(0, at);
         const vers = arg.slice(at + 1);
-        if (s.main && p === s.main.path) continue;
+        if (s.main && p === s.main.path) return { mods: [], warnings: [] };
         const current = mg ? mg.selected(p) : (rootSelected.get(p) ?? 'none');
         try {
           const allowed =
@@ -365,39 +383,46 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
             : await s.client.query(p, vers, { current, ...(allowed ? { allowed } : {}) });
           // The query's .info is cached as the go command's cachingRepo.Stat does.
           const resolved = exact ? info : await s.fetcher.stat(p, info.version);
-          mods.push({ Path: p, Version: resolved.version, ...(vers !== resolved.version ? { Query: vers } : {}) });
+          return {
+            mods: [{ Path: p, Version: resolved.version, ...(vers !== resolved.version ? { Query: vers } : {}) }],
+            warnings: [],
+          };
         } catch (e) {
           if (isFatal(e)) throw new FatalExit((e as Error).message);
-          mods.push({ Path: p, Version: vers, Error: modinfoError(p, vers, e) });
+          return { mods: [{ Path: p, Version: vers, Error: modinfoError(p, vers, e) }], warnings: [] };
         }
-        continue;
       }
+      const lc = { loader: s.loader!, modcache: s.modcache };
       const res = mg
-        ? await listModules({ loader: s.loader!, modcache: s.modcache }, [arg], {}, mg)
-        : {
-            warnings: [],
-            modules: [
-              await moduleInfo({ loader: s.loader!, modcache: s.modcache }, undefined, {
-                path: arg,
-                version: rootSelected.get(arg)!,
-              }),
-            ],
-          };
-      for (const w of res.warnings) ctx.err(w);
+        ? await listModules(lc, [arg], {}, mg)
+        : { warnings: [], modules: [await moduleInfo(lc, undefined, { path: arg, version: rootSelected.get(arg)! })] };
+      const out: ModuleJSON[] = [];
       for (const mp of res.modules as ModulePublic[]) {
         const info = mp.Replace ?? mp;
         if (!info.Version && !info.Error) continue;
-        const k = `${info.Path}@${info.Version ?? ''}`;
-        if (arg === 'all' || arg.includes('...')) {
-          if (seen.has(k)) continue;
-          seen.add(k);
-        }
-        mods.push({
+        out.push({
           Path: info.Path,
           ...(info.Version ? { Version: info.Version } : {}),
           ...(info.Query ? { Query: info.Query } : {}),
           ...(info.Error ? { Error: info.Error.Err } : {}),
-        });
+          ...(arg === 'all' || arg.includes('...') ? { pattern: true } : {}),
+        } as ModuleJSON);
+      }
+      return { mods: out, warnings: res.warnings };
+    };
+    const resolved = await mapLimit(argv, RESOLVE_PARALLEL, resolve);
+    const seen = new Set<string>();
+    for (const r of resolved) {
+      for (const w of r.warnings) ctx.err(w);
+      for (const m of r.mods as Array<ModuleJSON & { pattern?: boolean }>) {
+        // A module matched by several patterns is listed once (ListModules' matchedModule).
+        const k = `${m.Path}@${m.Version ?? ''}`;
+        if (m.pattern) {
+          delete m.pattern;
+          if (seen.has(k)) continue;
+          seen.add(k);
+        }
+        mods.push(m);
       }
     }
     if (!haveExplicitArgs) {
