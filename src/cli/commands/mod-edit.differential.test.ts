@@ -14,7 +14,7 @@ import { run } from '../../../test/support/cli.js';
 import { exec, goBinary } from '../../../test/support/go.js';
 import { testdata } from '../../../test/support/shared.js';
 import { parse as parseTxtar } from '../../mod/txtar/index.js';
-import { parse, parseSyntax } from '../../mod/modfile/index.js';
+import { parse, parseSyntax, parseWork, workEditJSON } from '../../mod/modfile/index.js';
 
 const corpusDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../mod/modfile/testdata/corpus');
 
@@ -335,5 +335,25 @@ describe('mod edit agrees with go mod edit (Go 1.19)', () => {
       expect({ case: name, ...r.ours }).toEqual({ case: name, ...r.go });
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+describe('workEditJSON agrees with go work edit -json (Go 1.19)', () => {
+  it('on the x/mod go.work goldens that Go 1.19 understands', async () => {
+    const dir = testdata('modfile', 'work');
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.golden')).sort();
+    const work = path.join(root, 'work');
+    await mkdir(work, { recursive: true });
+    let compared = 0;
+    for (const name of names) {
+      const data = await readFile(path.join(dir, name));
+      if (!understoodByGo119(data)) continue;
+      await writeFile(path.join(work, 'go.work'), data);
+      const g = await exec(goBinary(), ['work', 'edit', '-json', 'go.work'], { cwd: work, env: baseEnv(work) });
+      expect(g.code, g.stderr).toBe(0);
+      expect(workEditJSON(parseWork('go.work', data)), name).toBe(g.stdout);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(4);
   });
 });

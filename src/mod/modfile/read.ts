@@ -39,9 +39,12 @@ const RPAREN = 0x29;
 
 type TokenKind = number;
 
+/** isComment reports whether k is a comment token (whole-line or end-of-line). */
 const isComment = (k: TokenKind) => k === COMMENT || k === EOLCOMMENT;
+/** isEOL reports whether k ends a line: a newline, an end-of-line comment or the end of input. */
 const isEOL = (k: TokenKind) => k === EOF || k === EOLCOMMENT || k === NL;
 
+/** Token is one lexed token: its kind, where it starts and ends, and its exact text. */
 interface Token {
   kind: TokenKind;
   pos: Position;
@@ -96,6 +99,7 @@ class Input {
     this.file = newFileSyntax(filename);
   }
 
+  /** pos returns a copy of the current input position. */
   pos(): Position {
     return { line: this.line, lineRune: this.lineRune, byte: this.byte };
   }
@@ -106,6 +110,7 @@ class Input {
     throw new SyntaxStop();
   }
 
+  /** eof reports whether the whole input has been consumed. */
   eof(): boolean {
     return this.i >= this.src.length;
   }
@@ -132,12 +137,14 @@ class Input {
     return r;
   }
 
+  /** peekRune returns the next rune without consuming it (0 at EOF, U+FFFD for an invalid byte). */
   peekRune(): number {
     if (this.eof()) return 0;
     const u = this.src.charCodeAt(this.i);
     return u < 0x80 ? u : runeAt(this.src, this.i)[0];
   }
 
+  /** startToken marks the beginning of the next token at the current position. */
   startToken(): void {
     this.tokenStart = this.i;
     // endPos is set by endToken; until then it shares the start position.
@@ -157,10 +164,12 @@ class Input {
     this.token.endPos = this.pos();
   }
 
+  /** peek returns the kind of the token lex will return next. */
   peek(): TokenKind {
     return this.token.kind;
   }
 
+  /** lex returns the current token and reads the next one (one token of lookahead). */
   lex(): Token {
     const tok = this.token;
     this.readToken();
@@ -295,6 +304,11 @@ class Input {
 
   // ---- Parser ----
 
+  /**
+   * parseFile parses the statements of the file. Top-level comments are gathered
+   * into comment blocks; a block directly followed by a statement (no blank line)
+   * becomes that statement's `before` comments instead.
+   */
   parseFile(): void {
     let cb: CommentBlock | undefined;
     for (;;) {
@@ -325,6 +339,10 @@ class Input {
     }
   }
 
+  /**
+   * parseStmt parses one statement: tokens to the end of the line, or a block when
+   * the line ends in "(". A "(" elsewhere (or "( )" mid-line) is just a token.
+   */
   parseStmt(): void {
     const tok = this.lex();
     const start = tok.pos;
@@ -372,6 +390,10 @@ class Input {
     }
   }
 
+  /**
+   * parseLineBlock parses the lines of a block up to its ")". Whole-line comments and
+   * blank lines are collected and attached before the next line (or the ")").
+   */
   parseLineBlock(start: Position, token: string[], lparen: Token): LineBlock {
     const x: LineBlock = {
       type: 'LineBlock',
@@ -429,6 +451,7 @@ class Input {
     }
   }
 
+  /** parseLine parses one line inside a block (tokens up to the end of the line). */
   parseLine(): Line {
     const tok = this.lex();
     if (isEOL(tok.kind)) this.error('internal parse error: parseLine at end of line');
@@ -500,6 +523,7 @@ class Input {
   }
 }
 
+/** isBlankComment reports whether c is the empty Comment{} that stands for a blank line. */
 function isBlankComment(c: Comment): boolean {
   return c.token === '' && !c.suffix && c.start.line === 0 && c.start.lineRune === 0 && c.start.byte === 0;
 }

@@ -9,6 +9,7 @@ import { decodeGoBytes, encodeGoString, isPrint, runeAt, utf8Valid } from './utf
 
 const HEX = '0123456789abcdef';
 
+/** hex formats v as exactly digits lower-case hexadecimal digits (Go's escapes use lower case). */
 function hex(v: number, digits: number): string {
   let s = '';
   for (let k = digits - 1; k >= 0; k--) s += HEX[(v >>> (4 * k)) & 0xf];
@@ -47,6 +48,11 @@ export function goQuoteRune(r: number): string {
   return "'" + escapeRune(r, "'") + "'";
 }
 
+/**
+ * escapeRune is Go's appendEscapedRune: the quote and backslash are escaped,
+ * printable runes stay literal, control characters use the short forms or \xNN, and
+ * other non-printable runes use \uNNNN or \UNNNNNNNN.
+ */
 function escapeRune(r: number, quote: string): string {
   const ch = String.fromCodePoint(r);
   if (ch === quote || ch === '\\') return '\\' + ch;

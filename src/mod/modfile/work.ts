@@ -106,6 +106,7 @@ export class WorkFile {
     }
   }
 
+  /** firstNonComment returns the index of the first statement that is not a comment block. */
   private firstNonComment(): number {
     let i = 0;
     while (i < this.syntax.stmt.length && this.syntax.stmt[i]!.type === 'CommentBlock') i++;
@@ -256,9 +257,11 @@ export class WorkFile {
     const wrapError = (err: ErrorCause) =>
       errs.push(new ModfileError({ filename: this.syntax.name, pos: line.start, err }));
     switch (verb) {
+      // go.work has no lax mode: every unknown directive is an error.
       default:
         wrapError(`unknown directive: ${verb}`);
         return;
+      // go 1.N[.P][rcK]: the workspace's Go version, at most once.
       case 'go':
         if (this.go !== undefined) return void wrapError('repeated go statement');
         if (argc !== 1) return void wrapError('go directive expects exactly one argument');
@@ -267,6 +270,7 @@ export class WorkFile {
         }
         this.go = { version: tokens[off]!, syntax: line };
         return;
+      // toolchain goX or default: the toolchain to use, at most once.
       case 'toolchain':
         if (this.toolchain !== undefined) return void wrapError('repeated toolchain statement');
         if (argc !== 1) return void wrapError('toolchain directive expects exactly one argument');
@@ -275,6 +279,7 @@ export class WorkFile {
         }
         this.toolchain = { name: tokens[off]!, syntax: line };
         return;
+      // godebug key=value: one setting per line; quotes and commas are not allowed.
       case 'godebug': {
         if (argc !== 1 || /["`',]/.test(tokens[off]!)) return void wrapError('usage: godebug key=value');
         const arg = tokens[off]!;
@@ -283,6 +288,7 @@ export class WorkFile {
         this.godebug.push({ key: arg.slice(0, eq), value: arg.slice(eq + 1), syntax: line });
         return;
       }
+      // use ./dir: a module directory of the workspace (quoted when needed).
       case 'use': {
         if (argc !== 1) return void wrapError(`usage: ${verb} local/dir`);
         const s = parseString(tokens, off);
@@ -290,6 +296,7 @@ export class WorkFile {
         this.use.push({ path: s, modulePath: '', syntax: line });
         return;
       }
+      // replace: the same syntax and checks as in go.mod.
       case 'replace': {
         const r = parseReplace(this.syntax.name, line, verb, off, fix);
         if (r instanceof ModfileError) return void errs.push(r);
