@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureProxy, makeWritable, runGo } from '../../../test/support/go.js';
 import { run } from '../../../test/support/cli.js';
 import { startTestProxy, type TestProxy } from '../../../test/support/proxy-server.js';
+import { startTestSumdb, type TestSumdb } from '../../../test/support/sumdb.js';
 
 const FIXTURES = [
   'rsc.io_quote_v1.5.2.txt',
@@ -337,5 +338,44 @@ describe('mod verify vs go 1.19 on tampered caches', () => {
     });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('"Dir": ');
+  });
+});
+
+describe('checksum database vs go 1.19 (a test database on 127.0.0.1)', () => {
+  let db: TestSumdb;
+  beforeAll(async () => {
+    db = await startTestSumdb({
+      fixtures: ['rsc.io/quote@v1.5.2', 'rsc.io/sampler@v1.3.0'],
+      wrong: ['rsc.io/sampler@v1.3.0'],
+    });
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('accepts what the database lists, refuses what it contradicts, skips GONOSUMDB paths', async () => {
+    const [go, mr] = await sides(
+      { 'go.mod': 'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n' },
+      { GOSUMDB: db.gosumdb, GONOSUMDB: '' },
+    );
+    const ok = await both(go, mr, ['mod', 'download', '-json', 'rsc.io/quote@v1.5.2']);
+    expect(ok.mr).toEqual(ok.go);
+    expect(ok.go.code).toBe(0);
+    const bad = await both(go, mr, ['mod', 'download', 'rsc.io/sampler@v1.3.0']);
+    expect(bad.mr).toEqual(bad.go);
+    expect(bad.go.code).toBe(1);
+    expect(bad.go.stderr).toContain('verifying go.mod: checksum mismatch');
+    await sameGoSum(go, mr);
+    // The database's tiles and lookups are cached where the go command keeps them.
+    expect(Object.keys(await snapshot(path.join(mr.modcache, 'cache/download/sumdb'))).sort()).toEqual(
+      Object.keys(await snapshot(path.join(go.modcache, 'cache/download/sumdb'))).sort(),
+    );
+    const [go2, mr2] = await sides(
+      { 'go.mod': 'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n' },
+      { GOSUMDB: db.gosumdb, GONOSUMDB: 'rsc.io/sampler' },
+    );
+    const private_ = await both(go2, mr2, ['mod', 'download', '-json', 'rsc.io/sampler@v1.3.0']);
+    expect(private_.mr).toEqual(private_.go);
+    expect(private_.go.code).toBe(0);
   });
 });

@@ -452,7 +452,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
     } else {
       for (const m of mods) {
         if (m.Error) {
-          ctx.err(`modrescue: ${m.Error}`);
+          ctx.err(`modrescue: ${m.Error.replace(/\n$/, '')}`);
           status = 1;
         }
       }
@@ -462,7 +462,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       try {
         await s.goSum.write(keepKeys(s, mg), s.buildMod === 'readonly');
       } catch (e) {
-        ctx.err(`modrescue: ${(e as Error).message}`);
+        ctx.err(`modrescue: ${(e as Error).message.replace(/\n$/, '')}`);
         status = 1;
       }
     }
@@ -473,7 +473,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       return 1;
     }
     if (e instanceof CodedError && e.code === 'ERR_CLI_USAGE') throw e;
-    ctx.err(`modrescue: ${e instanceof Error ? e.message : String(e)}`);
+    // log.Printf adds a newline only when the message has none.
+    ctx.err(`modrescue: ${(e instanceof Error ? e.message : String(e)).replace(/\n$/, '')}`);
     return 1;
   } finally {
     await supply?.close();

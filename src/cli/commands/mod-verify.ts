@@ -59,7 +59,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       return 1;
     }
     if (e instanceof CodedError && e.code === 'ERR_CLI_USAGE') throw e;
-    ctx.err(`modrescue: ${e instanceof Error ? e.message : String(e)}`);
+    // log.Printf adds a newline only when the message has none.
+    ctx.err(`modrescue: ${(e instanceof Error ? e.message : String(e)).replace(/\n$/, '')}`);
     return 1;
   } finally {
     await pool.close();
