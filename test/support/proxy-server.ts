@@ -66,6 +66,8 @@ export interface LoggedRequest {
   /** The Authorization header as received (tests assert who got credentials). */
   readonly authorization?: string;
   readonly userAgent?: string;
+  /** Every request header as received (lower-case names). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The fault applied, if any. */
   readonly fault?: Fault['kind'];
 }
@@ -145,6 +147,7 @@ export async function startTestProxy(options: TestProxyOptions = {}): Promise<Te
     requests.push({
       method: req.method ?? 'GET',
       path: rel,
+      headers: { ...req.headers },
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
       ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}),
       ...(fault ? { fault: fault.kind } : {}),

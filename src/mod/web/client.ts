@@ -294,7 +294,9 @@ function requestHeaders(
   u.password = '';
   const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
   if (!sameHost) {
-    for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+    // A redirect to another host carries none of the caller's headers but the harmless
+    // ones: Authorization, and token headers such as GitLab's PRIVATE-TOKEN, stay behind.
+    for (const k of Object.keys(headers)) if (!CROSS_HOST_HEADERS.has(k.toLowerCase())) delete headers[k];
   }
   if (!hasAuth || !sameHost) {
     if (user !== '' || pass !== '') {
@@ -306,6 +308,19 @@ function requestHeaders(
   }
   return { bare: u.toString(), headers };
 }
+
+/** CROSS_HOST_HEADERS are the caller's headers that may follow a redirect to another host. */
+const CROSS_HOST_HEADERS = new Set([
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'range',
+  'if-range',
+  'if-none-match',
+  'if-modified-since',
+  'disable-module-fetch',
+]);
 
 /** basic is an Authorization header value for HTTP Basic authentication. */
 function basic(user: string, pass: string): string {

@@ -391,6 +391,16 @@ describe('TLS, proxies and credentials', () => {
       expect((await c(a.url + '/go-elsewhere')).status).toBe(200);
       expect(a.requests.find((r) => r.path === 'go-elsewhere')?.authorization).toMatch(/^Basic /);
       expect(b.requests.at(-1)?.authorization).toBeUndefined();
+      // Token headers set by the caller stay behind on a redirect to another host too.
+      const before = b.requests.length;
+      const withToken = await c(a.url + '/go-elsewhere', {
+        headers: { 'PRIVATE-TOKEN': 'glpat-planted-secret', Accept: 'text/plain' },
+      });
+      expect(withToken.status).toBe(200);
+      expect(a.requests.at(-1)?.headers?.['private-token']).toBe('glpat-planted-secret');
+      expect(b.requests.length).toBe(before + 1);
+      expect(b.requests.at(-1)?.headers?.['private-token']).toBeUndefined();
+      expect(b.requests.at(-1)?.headers?.['accept']).toBe('text/plain');
       await c.close();
 
       const off = createHttpClient({ retries: 0, caCertificates: [certs.ca.cert], netrc, goauth: 'off' });
