@@ -11,7 +11,7 @@
  * The CLI is MODRESCUE_DIST (default <repo>/dist). Sizes: SUPPLY_VERIFY_MODULES (default
  * 32 modules of ~8 MB of source each) and SUPPLY_DOWNLOAD_MODULES (default 200).
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,20 @@ async function verifySetup(): Promise<void> {
     'go mod download (setup)',
   );
   vEnv = { ...vEnv, GOPROXY: 'off' };
+  cacheBytes = await treeBytes(path.join(vWork, 'gopath', 'pkg', 'mod'));
+}
+
+let cacheBytes = 0;
+
+/** treeBytes adds up the sizes of the files under dir. */
+async function treeBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += await treeBytes(p);
+    else n += (await stat(p)).size;
+  }
+  return n;
 }
 
 async function verifySide(file: string, args: string[]) {
@@ -187,6 +201,7 @@ const benchmarks: Benchmark[] = [
     setup: verifySetup,
     ours: () => verifySide(process.execPath, [cli, 'mod', 'verify']),
     peer: () => verifySide('go', ['mod', 'verify']),
+    notes: () => [`module cache: ${(cacheBytes / 2 ** 20).toFixed(0)} MiB`],
     async teardown() {
       await makeWritable(vWork);
       await rm(vWork, { recursive: true, force: true });
