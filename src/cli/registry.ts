@@ -32,6 +32,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/triage.js'),
   },
   {
+    name: 'doctor',
+    group: 'respond',
+    summary: 'check the project, the Go environment and every link of the module supply, concurrently, with fixes',
+    load: () => import('./commands/doctor.js'),
+  },
+  {
     name: 'env',
     group: 'plumbing',
     summary: 'print the module-related Go environment (as go env); --explain says where each value comes from',
