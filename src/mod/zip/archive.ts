@@ -18,7 +18,8 @@
  * ("open x.zip: no such file or directory"), which both zip and dirhash report.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
@@ -56,6 +57,13 @@ export interface ZipReader {
    * ERR_ZIP_ALGORITHM or ERR_ZIP_IO) when the content does not match the directory.
    */
   open(entry: ZipEntry): Readable;
+  /**
+   * read pushes the entry's uncompressed content to onChunk, chunk by chunk, with the
+   * same checks as open, and resolves when all of it passed (or rejects with the same
+   * errors). A chunk is valid only during the call; when onChunk returns a promise,
+   * reading waits for it. This is the fast path for hashing: no stream objects.
+   */
+  read(entry: ZipEntry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -145,7 +153,18 @@ export async function openZipReader(path: string, options: { sizeLimit?: number 
     size,
     entries,
     open(entry) {
-      return openEntry(zipFile, fh, path, raw[entry.index]!, entry);
+      const out = new PassThrough({ highWaterMark: CHUNK });
+      readEntry(zipFile, fh, path, raw[entry.index]!, entry, (chunk) => {
+        if (!out.write(chunk)) return once(out, 'drain').then(() => undefined);
+        return undefined;
+      }).then(
+        () => out.end(),
+        (e: unknown) => out.destroy(e as Error),
+      );
+      return out;
+    },
+    read(entry, onChunk) {
+      return readEntry(zipFile, fh, path, raw[entry.index]!, entry, onChunk);
     },
     async close() {
       zipFile.close();
@@ -157,12 +176,15 @@ export async function openZipReader(path: string, options: { sizeLimit?: number 
 /**
  * HandleReader lets yauzl read through our FileHandle. yauzl's own fd reader closes
  * the descriptor when the zip is closed, behind the FileHandle's back; this one
- * leaves closing to the owner, and serves yauzl's many small central-directory reads
- * from one cached block so a zip with thousands of entries opens in a few reads.
+ * leaves closing to the owner, and serves yauzl's many small sequential
+ * central-directory reads from a read-ahead block, so a zip with thousands of entries
+ * opens in a few reads.
  */
 class HandleReader extends yauzl.RandomAccessReader {
   private block = Buffer.alloc(0);
   private blockStart = 0;
+  /** Where the previous request ended: a request starting there is sequential. */
+  private lastEnd = -1;
   constructor(private readonly fh: FileHandle) {
     super();
   }
@@ -177,12 +199,16 @@ class HandleReader extends yauzl.RandomAccessReader {
     callback: (err: Error | null, bytesRead?: number) => void,
   ): void {
     const from = position - this.blockStart;
+    const sequential = position === this.lastEnd;
+    this.lastEnd = position + length;
     if (from >= 0 && from + length <= this.block.length) {
       this.block.copy(buffer, offset, from, from + length);
       process.nextTick(callback, null, length);
       return;
     }
-    const want = Math.max(length, DIRECTORY_BLOCK);
+    // Read ahead only for sequential requests (the central directory); the scattered
+    // local-header reads of the entries get exactly what they ask for.
+    const want = sequential ? Math.max(length, DIRECTORY_BLOCK) : length;
     const block = Buffer.alloc(want);
     this.fh.read(block, 0, want, position).then(
       ({ bytesRead }) => {
@@ -237,34 +263,137 @@ class RangeReader extends Readable {
 }
 
 /** Block size for central-directory reads. */
-const DIRECTORY_BLOCK = 256 * 1024;
+const DIRECTORY_BLOCK = 64 * 1024;
 
-/** openEntry streams one entry's content through decompression and Go's checks. */
-function openEntry(zf: yauzl.ZipFile, fh: FileHandle, path: string, raw: yauzl.Entry, entry: ZipEntry): Readable {
-  const check = new EntryCheck(entry, path);
+/**
+ * readEntry pumps one entry's content to onChunk: compressed bytes are read in CHUNK
+ * pieces and, for deflate, inflated by zlib (off the main thread); every output chunk
+ * is counted and CRC-32'd before onChunk sees it, and the totals are checked at the
+ * end as Go's checksumReader does.
+ */
+async function readEntry(
+  zf: yauzl.ZipFile,
+  fh: FileHandle,
+  path: string,
+  raw: yauzl.Entry,
+  entry: ZipEntry,
+  onChunk: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
   if (entry.method !== 0 && entry.method !== 8) {
-    process.nextTick(() =>
-      check.destroy(new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name })),
-    );
-    return check;
+    throw new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name });
   }
-  zf.readLocalFileHeader(raw, { minimal: true }, (err, header) => {
-    if (err) {
-      check.destroy(
-        new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: err.message }),
-      );
-      return;
+  let start: number;
+  try {
+    start = (await zf.readLocalFileHeaderPromise(raw, { minimal: true })).fileDataStart;
+  } catch (e) {
+    throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: errorText(e) });
+  }
+  let n = 0;
+  let crc = 0;
+  const check = (chunk: Buffer) => {
+    n += chunk.length;
+    if (n > entry.uncompressedSize) {
+      throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, {
+        file: path,
+        entry: entry.name,
+        detail: 'entry larger than its declared size',
+      });
     }
-    const start = header.fileDataStart;
-    // An entry without stored bytes has nothing to read (a range with end < start is invalid).
-    const source: Readable = new RangeReader(fh, start, start + entry.compressedSize);
-    const stages: Array<Readable | Transform> = [source];
-    if (entry.method === 8) stages.push(zlib.createInflateRaw({ chunkSize: 256 * 1024 }));
-    pipeline([...stages, check] as unknown as [Readable, Writable]).catch((e: unknown) => {
-      if (!check.destroyed) check.destroy(translateStreamError(e, path, entry));
+    crc = zlib.crc32(chunk, crc);
+    return onChunk(chunk);
+  };
+  try {
+    if (entry.method === 0) await pumpStored(fh, start, entry.compressedSize, check);
+    else await pumpDeflated(fh, start, entry.compressedSize, check);
+  } catch (e) {
+    throw translateStreamError(e, path, entry);
+  }
+  if (n !== entry.uncompressedSize) throw shortEntry(path, entry);
+  // Go compares the CRC when one was recorded or a data descriptor follows.
+  const hasDescriptor = (entry.flags & 0x8) !== 0;
+  if ((entry.crc32 !== 0 || hasDescriptor) && crc >>> 0 !== entry.crc32 >>> 0) {
+    throw new CodedError('ERR_ZIP_CHECKSUM', ERR_CHECKSUM_TEXT, { file: path, entry: entry.name });
+  }
+}
+
+/** pumpStored passes the bytes [start, start+size) of the file to sink. */
+async function pumpStored(
+  fh: FileHandle,
+  start: number,
+  size: number,
+  sink: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
+  for (let pos = start, end = start + size; pos < end;) {
+    const len = Math.min(CHUNK, end - pos);
+    const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(len), 0, len, pos);
+    if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
+    pos += bytesRead;
+    await sink(buffer.subarray(0, bytesRead));
+  }
+}
+
+/**
+ * pumpDeflated inflates the deflate data at [start, start+size) into sink. Reading
+ * stops while zlib's input is full (drain) and zlib pauses while an asynchronous sink
+ * is busy, so at most a few chunks are in memory whatever the entry's size.
+ */
+async function pumpDeflated(
+  fh: FileHandle,
+  start: number,
+  size: number,
+  sink: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
+  const inflate = zlib.createInflateRaw({ chunkSize: CHUNK });
+  let failure: unknown;
+  const done = new Promise<void>((resolve, reject) => {
+    inflate.on('data', (chunk: Buffer) => {
+      if (failure !== undefined) return;
+      try {
+        const wait = sink(chunk);
+        if (wait) {
+          inflate.pause();
+          wait.then(
+            () => inflate.resume(),
+            (e: unknown) => {
+              failure ??= e;
+              inflate.destroy();
+              reject(e);
+            },
+          );
+        }
+      } catch (e) {
+        failure ??= e;
+        inflate.destroy();
+        reject(e);
+      }
+    });
+    inflate.on('end', () => resolve());
+    inflate.on('error', (e) => {
+      failure ??= e;
+      reject(failure);
+    });
+    inflate.on('close', () => {
+      if (failure !== undefined) reject(failure);
     });
   });
-  return check;
+  done.catch(() => {});
+  try {
+    for (let pos = start, end = start + size; pos < end && failure === undefined;) {
+      const len = Math.min(CHUNK, end - pos);
+      const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(len), 0, len, pos);
+      if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
+      pos += bytesRead;
+      if (!inflate.write(buffer.subarray(0, bytesRead))) {
+        await Promise.race([once(inflate, 'drain'), done]);
+      }
+    }
+  } catch (e) {
+    failure ??= e;
+    inflate.destroy();
+    throw e;
+  }
+  inflate.end();
+  await done;
 }
 
 /** translateStreamError maps an inflate or read failure to Go's wording. */
@@ -273,11 +402,11 @@ function translateStreamError(e: unknown, path: string, entry: ZipEntry): Error 
   if (isErrno(e) && (e as NodeJS.ErrnoException).syscall !== undefined) return ioError('ERR_ZIP_IO', e, { file: path });
   // A deflate stream that stops early is Go's io.ErrUnexpectedEOF, as is a truncated read.
   if (isPrematureClose(e) || (e as { code?: string }).code === 'Z_BUF_ERROR') return shortEntry(path, entry);
-  // zlib errors (corrupt deflate data): Go reports flate's CorruptInputError; the
-  // go command shows it as a zip read failure. Keep the detail, use a stable code.
+  // zlib errors (corrupt deflate data): Go reports flate's CorruptInputError ("flate:
+  // corrupt input before offset N"); zlib does not say where, so the detail is zlib's.
   return new CodedError(
     'ERR_ZIP_FORMAT',
-    `${ERR_FORMAT_TEXT}: ${entry.name}: ${errorText(e)}`,
+    `flate: corrupt input in ${entry.name}: ${errorText(e)}`,
     { file: path, entry: entry.name },
     { cause: e },
   );
@@ -288,50 +417,6 @@ const isPrematureClose = (e: unknown) =>
 
 function shortEntry(path: string, entry: ZipEntry): CodedError {
   return new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF', { file: path, entry: entry.name });
-}
-
-/**
- * EntryCheck passes an entry's content through, counting bytes and computing CRC-32,
- * and fails the way Go's checksumReader does when the content disagrees with the
- * central directory.
- */
-class EntryCheck extends Transform {
-  private n = 0;
-  private crc = 0;
-  constructor(
-    private readonly entry: ZipEntry,
-    private readonly file: string,
-  ) {
-    super({ highWaterMark: CHUNK });
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.n += chunk.length;
-    if (this.n > this.entry.uncompressedSize) {
-      cb(
-        new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, {
-          file: this.file,
-          entry: this.entry.name,
-          detail: 'entry larger than its declared size',
-        }),
-      );
-      return;
-    }
-    this.crc = zlib.crc32(chunk, this.crc);
-    cb(null, chunk);
-  }
-  override _flush(cb: TransformCallback): void {
-    if (this.n !== this.entry.uncompressedSize) {
-      cb(shortEntry(this.file, this.entry));
-      return;
-    }
-    // Go compares the CRC when one was recorded or a data descriptor follows.
-    const hasDescriptor = (this.entry.flags & 0x8) !== 0;
-    if ((this.entry.crc32 !== 0 || hasDescriptor) && this.crc >>> 0 !== this.entry.crc32 >>> 0) {
-      cb(new CodedError('ERR_ZIP_CHECKSUM', ERR_CHECKSUM_TEXT, { file: this.file, entry: this.entry.name }));
-      return;
-    }
-    cb();
-  }
 }
 
 /** ZipWriterEntry is one file to add to a zip being written. */

@@ -212,6 +212,45 @@ describe('hashZip details', () => {
     await expect(hashZip(file)).rejects.toMatchObject({ code: 'ERR_ZIP_CHECKSUM', message: 'zip: checksum error' });
   });
 
+  it('fails with "unexpected EOF" when an entry is shorter than declared, stored or deflated', async () => {
+    for (const store of [true, false]) {
+      const file = await zipFile([{ name: 'm@v1/a', data: Buffer.from('x'.repeat(1000)), store }]);
+      const bytes = await readFile(file);
+      // Declare 1001 bytes (both headers) where there are 1000.
+      const from = Buffer.alloc(4);
+      from.writeUInt32LE(1000);
+      const to = Buffer.alloc(4);
+      to.writeUInt32LE(1001);
+      let count = 0;
+      // Stored entries also record 1000 as the compressed size: patch only the uncompressed field.
+      for (let i = bytes.indexOf(from); i >= 0; i = bytes.indexOf(from, i + 4)) {
+        if (store && bytes.readUInt32LE(i - 4) === 1000) {
+          to.copy(bytes, i);
+          count++;
+          i += 4;
+        } else if (!store) {
+          to.copy(bytes, i);
+          count++;
+        }
+      }
+      expect(count).toBe(2);
+      await writeFile(file, bytes);
+      await expect(hashZip(file)).rejects.toMatchObject({ code: 'ERR_ZIP_SHORT_ENTRY', message: 'unexpected EOF' });
+    }
+  });
+
+  it('fails on corrupt deflate data', async () => {
+    const text = 'package m\n\nfunc F() int { return 42 }\n'.repeat(200);
+    const file = await zipFile([{ name: 'm@v1/a.go', data: Buffer.from(text) }]);
+    const bytes = await readFile(file);
+    const dataStart = 30 + 'm@v1/a.go'.length;
+    for (let i = dataStart; i < dataStart + 8; i++) bytes[i] = 0xff;
+    await writeFile(file, bytes);
+    const err = await hashZip(file).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_ZIP_FORMAT' });
+    expect((err as Error).message).toMatch(/^flate: corrupt input in m@v1\/a\.go: /);
+  });
+
   it('fails with "zip: not a valid zip file" on a file that is not a zip', async () => {
     const file = path.join(await fresh(), 'not.zip');
     await writeFile(file, 'just text, no central directory');

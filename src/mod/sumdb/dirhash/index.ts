@@ -156,7 +156,14 @@ export async function hashZip(zipPath: string): Promise<string> {
     for (const e of z.entries) byName.set(byteKey(e.nameBytes), e);
     const items: Item[] = z.entries.map((e) => {
       const last = byName.get(byteKey(e.nameBytes))!;
-      return { name: e.nameBytes, open: () => z.open(last) };
+      const digest = async () => {
+        const h = createHash('sha256');
+        await z.read(last, (chunk) => {
+          h.update(chunk);
+        });
+        return h.digest('hex');
+      };
+      return { name: e.nameBytes, digest };
     });
     return hashSummary(await summary(items));
   } finally {
@@ -164,14 +171,14 @@ export async function hashZip(zipPath: string): Promise<string> {
   }
 }
 
-/** Item is one file to summarise: its name as bytes and how to read it. */
+/** Item is one file to summarise: its name as bytes and how to get its SHA-256 (hex). */
 interface Item {
   name: Uint8Array;
-  open: () => Content | Promise<Content>;
+  digest: () => Promise<string>;
 }
 
 function toItems(files: readonly string[], open: Opener): Item[] {
-  return files.map((f) => ({ name: encoder.encode(f), open: () => open(f) }));
+  return files.map((f) => ({ name: encoder.encode(f), digest: async () => sha256Hex(await open(f)) }));
 }
 
 /**
@@ -192,7 +199,7 @@ async function summary(items: Item[]): Promise<Uint8Array> {
       const i = next++;
       if (i >= stop || i > firstError) return;
       try {
-        digests[i] = await sha256Hex(await sorted[i]!.open());
+        digests[i] = await sorted[i]!.digest();
       } catch (e) {
         errors[i] = e;
         firstError = Math.min(firstError, i);
