@@ -93,6 +93,30 @@ describe('socket adapter', () => {
     expect(fast.length).toBeGreaterThan(0);
   });
 
+  it('small immutable files are served from memory with conditional requests and HEAD', async () => {
+    const first = await fetch(server.url + '/rsc.io/quote/@v/v1.5.2.mod');
+    const body = await first.text();
+    for (let i = 0; i < 3; i++) {
+      const again = await fetch(server.url + '/rsc.io/quote/@v/v1.5.2.mod');
+      expect(again.status).toBe(200);
+      expect(await again.text()).toBe(body);
+      expect(again.headers.get('etag')).toBe(first.headers.get('etag'));
+      expect(again.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    }
+    const ims = await fetch(server.url + '/rsc.io/quote/@v/v1.5.2.mod', {
+      headers: { 'If-Modified-Since': first.headers.get('last-modified')! },
+    });
+    expect(ims.status).toBe(304);
+    const inm = await fetch(server.url + '/rsc.io/quote/@v/v1.5.2.mod', {
+      headers: { 'If-None-Match': 'W/"x", ' + first.headers.get('etag') },
+    });
+    expect(inm.status).toBe(304);
+    const head = await fetch(server.url + '/rsc.io/quote/@v/v1.5.2.mod', { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(body)));
+    expect(await head.text()).toBe('');
+  });
+
   it('misses, lists and operations go through the web handler', async () => {
     const res = await fetch(server.url + '/rsc.io/sampler/@v/list');
     expect(res.status).toBe(200);

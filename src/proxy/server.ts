@@ -16,12 +16,14 @@
  * the remaining connections.
  */
 import http from 'node:http';
+import type { FileHandle } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { getRequestListener } from '@hono/node-server';
 import { errorBody, isProxyError, ProxyError } from './errors.js';
 import { routeLabel } from './handler.js';
-import { HEADERS, IMMUTABLE_CACHE_CONTROL, planServe } from './http.js';
+import { HEADERS, IMMUTABLE_CACHE_CONTROL, planServe, type ServeOptions as ObjectServeOptions } from './http.js';
+import type { ObjectInfo } from './storage/types.js';
 import { requestId } from './log.js';
 import type { Proxy } from './proxy.js';
 import { checkRawPath, parseRoute, type Route } from './route.js';
@@ -86,57 +88,135 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
     metrics.requests.inc({ route: routeLabel(route), status: String(e.status) });
   };
 
+  // Raw path → what the fast path needs (null: not a fast-path route). Bounded.
+  const fastRoutes = new Map<string, FastRoute | null>();
+  const fastRoute = (raw: string): FastRoute | null => {
+    const known = fastRoutes.get(raw);
+    if (known !== undefined) return known;
+    let found: FastRoute | null = null;
+    try {
+      const route = parseRoute(raw, { maxPathLength });
+      if (route.kind === 'module' && route.immutable) {
+        found = {
+          key: route.key,
+          contentType: FAST_TYPES[route.file]!,
+          ranges: route.file === 'zip',
+          memo: route.file !== 'zip',
+          label: routeLabel(route),
+        };
+      } else if (route.kind === 'sumdb' && (route.op === 'tile' || route.op === 'lookup')) {
+        found = proxy.sumdbs.get(route.name)
+          ? {
+              key: route.key,
+              contentType: route.op === 'tile' ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+              ranges: false,
+              memo: true,
+              label: 'sumdb',
+            }
+          : null;
+      }
+    } catch {
+      found = null;
+    }
+    if (fastRoutes.size >= 50_000) fastRoutes.clear();
+    fastRoutes.set(raw, found);
+    return found;
+  };
+
+  // Small immutable objects (.info, .mod, lookups, tiles) kept in memory with their headers.
+  const memo = createMemo(MEMO_MAX_BYTES);
+  const requestsFor = new Map<string, { inc(): void }>();
+  const countRequest = (label: string, status: number) => {
+    const k = `${label} ${status}`;
+    let c = requestsFor.get(k);
+    if (!c) {
+      c = metrics.requests.labels({ route: label, status: String(status) });
+      requestsFor.set(k, c);
+    }
+    c.inc();
+  };
+  const cacheHit = metrics.cache.labels({ result: 'hit' });
+
+  const logFast = (req: http.IncomingMessage, raw: string, status: number, reqId: string) => {
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ reqId, method: req.method, path: raw.slice(0, 300), status, cache: 'hit', fast: true }, 'request');
+    }
+  };
+
   /** tryFast serves a stored immutable object; false means "let the handler answer". */
   const tryFast = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<boolean> => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || proxy.draining) return false;
-    let route: Route;
-    try {
-      route = parseRoute(raw, { maxPathLength });
-    } catch {
-      return false;
+    const fr = fastRoute(raw);
+    if (!fr) return false;
+    const reqId = requestId(headerValue(req.headers['x-request-id']));
+    const held = fr.memo ? memo.get(fr.key) : undefined;
+    if (held) {
+      let status = 200;
+      let headers = held.headers;
+      if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) {
+        const plan = planServe(
+          req.method,
+          { get: (n: string) => headerValue(req.headers[n]) },
+          held.info,
+          held.options,
+        );
+        status = plan.status;
+        headers = plan.headers;
+      }
+      res.writeHead(status, { ...headers, [HEADERS.requestId]: reqId });
+      res.end(status !== 200 || req.method === 'HEAD' ? undefined : held.body);
+      countRequest(fr.label, status);
+      cacheHit.inc();
+      proxy.access.touch(fr.key);
+      logFast(req, raw, status, reqId);
+      return true;
     }
-    let key: string;
-    let contentType: string;
-    if (route.kind === 'module' && route.immutable) {
-      key = route.key;
-      contentType = FAST_TYPES[route.file]!;
-    } else if (
-      route.kind === 'sumdb' &&
-      (route.op === 'tile' || route.op === 'lookup') &&
-      proxy.sumdbs.get(route.name)
-    ) {
-      key = route.key;
-      contentType = route.op === 'tile' ? 'application/octet-stream' : 'text/plain; charset=utf-8';
-    } else {
-      return false;
-    }
-    const start = performance.now();
-    const info = await storage.stat(key);
+    const info = await storage.stat(fr.key);
     if (!info) return false;
-    const plan = planServe(req.method, { get: (n: string) => headerValue(req.headers[n]) }, info, {
-      contentType,
+    const options = {
+      contentType: fr.contentType,
       cacheControl: IMMUTABLE_CACHE_CONTROL,
-      ranges: route.kind === 'module' && route.file === 'zip',
+      ranges: fr.ranges,
       headers: { [HEADERS.cache]: 'hit' },
-    });
-    const obj = plan.range ? await storage.get(key, plan.range) : undefined;
+    };
+    if (fr.memo && info.size <= MEMO_MAX_OBJECT) {
+      const obj = await storage.get(fr.key);
+      if (!obj || obj.info.etag !== info.etag) {
+        obj?.body.destroy();
+        return false;
+      }
+      const chunks: Buffer[] = [];
+      for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
+      const body = Buffer.concat(chunks);
+      const headers = planServe('GET', { get: () => undefined }, info, options).headers;
+      memo.set(fr.key, { body, info, options, headers });
+      return tryFast(req, res, raw);
+    }
+    const plan = planServe(req.method, { get: (n: string) => headerValue(req.headers[n]) }, info, options);
+    if (plan.range && storage.openFile) {
+      const opened = await storage.openFile(fr.key);
+      if (!opened || opened.info.etag !== info.etag) {
+        await opened?.handle.close();
+        return false;
+      }
+      res.writeHead(plan.status, { ...plan.headers, [HEADERS.requestId]: reqId });
+      countRequest(fr.label, plan.status);
+      cacheHit.inc();
+      proxy.access.touch(fr.key);
+      logFast(req, raw, plan.status, reqId);
+      await sendFile(opened.handle, res, plan.range.start, plan.range.end);
+      return true;
+    }
+    const obj = plan.range ? await storage.get(fr.key, plan.range) : undefined;
     if (plan.range && (!obj || obj.info.etag !== info.etag)) {
       obj?.body.destroy();
       return false;
     }
-    const reqId = requestId(headerValue(req.headers['x-request-id']));
     res.writeHead(plan.status, { ...plan.headers, [HEADERS.requestId]: reqId });
-    const label = routeLabel(route);
-    metrics.requests.inc({ route: label, status: String(plan.status) });
-    metrics.requestDuration.observe({ route: label }, (performance.now() - start) / 1000);
-    metrics.cache.inc({ result: 'hit' });
-    proxy.access.touch(key);
-    if (logger.isLevelEnabled('info')) {
-      logger.info(
-        { reqId, method: req.method, path: raw.slice(0, 300), status: plan.status, cache: 'hit', fast: true },
-        'request',
-      );
-    }
+    countRequest(fr.label, plan.status);
+    cacheHit.inc();
+    proxy.access.touch(fr.key);
+    logFast(req, raw, plan.status, reqId);
     if (!obj) {
       res.end();
       return true;
@@ -163,7 +243,10 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
     const q = rawTarget.indexOf('?');
     const raw = q >= 0 ? rawTarget.slice(0, q) : rawTarget;
     try {
-      checkRawPath(raw.startsWith('/') ? raw : '/' + raw.replace(/^[a-z]+:\/\/[^/]*/i, ''), { maxPathLength });
+      // Paths already routed were checked when first seen.
+      if (!fastRoutes.has(raw)) {
+        checkRawPath(raw.startsWith('/') ? raw : '/' + raw.replace(/^[a-z]+:\/\/[^/]*/i, ''), { maxPathLength });
+      }
     } catch (e) {
       if (isProxyError(e)) {
         plainError(res, e, requestId(headerValue(req.headers['x-request-id'])), undefined);
@@ -242,6 +325,87 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
       return closing;
     },
   };
+}
+
+interface FastRoute {
+  readonly key: string;
+  readonly contentType: string;
+  readonly ranges: boolean;
+  /** Small enough kinds to keep in memory (everything but zips). */
+  readonly memo: boolean;
+  readonly label: string;
+}
+
+interface MemoObject {
+  readonly body: Buffer;
+  readonly info: ObjectInfo;
+  readonly options: ObjectServeOptions;
+  /** The headers of a plain 200 answer. */
+  readonly headers: Record<string, string>;
+}
+
+/** Largest object kept in memory, and the memory budget of the fast path's object cache. */
+const MEMO_MAX_OBJECT = 64 * 1024;
+const MEMO_MAX_BYTES = 64 * 1024 * 1024;
+
+/** createMemo is a byte-bounded map that drops the oldest entries first (objects are immutable). */
+function createMemo(maxBytes: number) {
+  const map = new Map<string, MemoObject>();
+  let bytes = 0;
+  return {
+    get: (key: string) => map.get(key),
+    set(key: string, obj: MemoObject) {
+      const old = map.get(key);
+      if (old) {
+        bytes -= old.body.length;
+        map.delete(key);
+      }
+      map.set(key, obj);
+      bytes += obj.body.length;
+      for (const [k, v] of map) {
+        if (bytes <= maxBytes) break;
+        map.delete(k);
+        bytes -= v.body.length;
+      }
+    },
+  };
+}
+
+/** SEND_CHUNK is the read size of sendFile; two buffers of it per download. */
+const SEND_CHUNK = 128 * 1024;
+
+/**
+ * sendFile writes bytes start..end (inclusive) of an open file to res and closes the file.
+ * Each download reuses two buffers: one is being read while the other is written, and a
+ * buffer is reused only after its write completed. Memory is 2 x SEND_CHUNK per download
+ * however large the file and however slow the client, with no garbage per chunk.
+ */
+async function sendFile(fh: FileHandle, res: http.ServerResponse, start: number, end: number): Promise<void> {
+  const bufs = [Buffer.allocUnsafe(SEND_CHUNK), Buffer.allocUnsafe(SEND_CHUNK)];
+  let pending: Promise<void> | undefined;
+  let pos = start;
+  let i = 0;
+  const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+  try {
+    while (pos <= end && !res.destroyed) {
+      const buf = bufs[i++ & 1]!;
+      const { bytesRead } = await fh.read(buf, 0, Math.min(SEND_CHUNK, end - pos + 1), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      // The previous write must finish before its buffer is read into again.
+      if (pending) await Promise.race([pending, closed]);
+      if (res.destroyed) break;
+      const chunk = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+      pending = new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+    }
+    if (pending) await Promise.race([pending, closed]);
+    if (pos > end) res.end();
+    else res.destroy();
+  } catch {
+    res.destroy();
+  } finally {
+    await fh.close().catch(() => {});
+  }
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {

@@ -287,6 +287,27 @@ export function storageConformanceCases(): ConformanceCase[] {
       },
     },
     {
+      name: 'openFile, when the backend offers it, opens the same object as get',
+      async run(s) {
+        if (!s.openFile) return;
+        assert.equal(await s.openFile(ZIP), undefined);
+        const data = bytes(5000, 21);
+        const info = await s.put(ZIP, data);
+        const opened = await s.openFile(ZIP);
+        assert.ok(opened);
+        try {
+          assert.deepEqual(opened.info, info);
+          const buf = Buffer.alloc(data.length);
+          const { bytesRead } = await opened.handle.read(buf, 0, buf.length, 0);
+          assert.equal(bytesRead, data.length);
+          assert.ok(buf.equals(data));
+        } finally {
+          await opened.handle.close();
+        }
+        await assert.rejects(s.openFile('../x'), (e) => isProxyError(e, 'ERR_PROXY_STORAGE_KEY'));
+      },
+    },
+    {
       name: 'checkWritable succeeds on a writable store and leaves no object behind',
       async run(s) {
         await s.checkWritable();

@@ -237,6 +237,28 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
     localPath(key) {
       return fileOf(key);
     },
+
+    async openFile(key) {
+      const file = fileOf(key);
+      let fh: FileHandle;
+      try {
+        fh = await open(file, 'r');
+      } catch (e) {
+        if (isMissing(e)) return undefined;
+        throw storageError('get', key, e);
+      }
+      try {
+        const st = await fh.stat({ bigint: true });
+        if (!st.isFile()) {
+          await fh.close();
+          return undefined;
+        }
+        return { handle: fh, info: infoFrom(key, st) };
+      } catch (e) {
+        await fh.close().catch(() => {});
+        throw storageError('get', key, e);
+      }
+    },
   };
   return storage;
 }

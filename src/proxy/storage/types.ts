@@ -18,6 +18,7 @@
  *
  * A later issue adds S3 and Redis-coordinated backends behind the same interface.
  */
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { ProxyError } from '../errors.js';
 
@@ -78,9 +79,15 @@ export interface Storage {
   readonly tempDir?: string;
   /**
    * localPath returns the file that holds key, for backends that keep objects as plain
-   * files (the socket adapter's fast path streams it directly). Undefined otherwise.
+   * files. Undefined otherwise.
    */
   localPath?(key: string): string | undefined;
+  /**
+   * openFile opens the object's file for reading, for backends that keep objects as plain
+   * files (the socket adapter's fast path then sends it with reused buffers instead of a
+   * stream). Resolves undefined when there is no such object. The caller closes the handle.
+   */
+  openFile?(key: string): Promise<{ handle: FileHandle; info: ObjectInfo } | undefined>;
   /** close releases resources. */
   close?(): Promise<void>;
 }
