@@ -238,3 +238,41 @@ describe('offline', () => {
     }
   });
 });
+
+describe('upstream credentials', () => {
+  it('sends configured headers and URL credentials to the upstream, and never prints them', async () => {
+    const up = await startTestProxy({
+      fixtures: ['rsc.io_testonly_v1.0.0.txt'],
+      faults: [{ pattern: '*', fault: { kind: 'auth', user: 'ci', password: 's3cr3t-pw' } }],
+    });
+    const basic = 'Basic ' + Buffer.from('ci:s3cr3t-pw').toString('base64');
+    const viaHeader = await makeProxy({
+      file: `upstreams:\n  - url: ${up.url}\n    headers: { Authorization: "${basic}" }\nsumdb: "off"\n`,
+    });
+    const viaUrl = await makeProxy({
+      env: { MODRESCUE_PROXY_UPSTREAMS: up.url.replace('http://', 'http://ci:s3cr3t-pw@') },
+    });
+    const without = await makeProxy({ env: { MODRESCUE_PROXY_UPSTREAMS: up.url } });
+    try {
+      expect((await viaHeader.get('/rsc.io/testonly/@v/v1.0.0.mod')).status).toBe(200);
+      expect(up.requests.at(-1)?.authorization).toBe(basic);
+      const denied = await without.get('/rsc.io/testonly/@v/v1.0.0.mod');
+      expect(denied.status).toBe(502);
+      expect(parseErrorBody(await denied.text())?.reason).toContain('401 Unauthorized');
+      const res = await viaUrl.get('/rsc.io/testonly/@v/v1.0.0.info');
+      const body = await res.text();
+      expect(res.status, body).toBe(200);
+      expect(up.requests.at(-1)?.authorization).toBe(basic);
+      for (const p of [viaHeader, viaUrl, without]) {
+        const all = p.logs.lines.join('\n') + JSON.stringify(await (await p.get('/-/api/upstreams')).json());
+        expect(all).not.toContain('s3cr3t-pw');
+        expect(all).not.toContain(basic.slice(6));
+      }
+    } finally {
+      await viaHeader.close();
+      await viaUrl.close();
+      await without.close();
+      await up.close();
+    }
+  });
+});

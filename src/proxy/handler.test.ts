@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestProxy, type TestProxy } from '../../test/support/proxy-server.js';
 import { parseErrorBody } from './errors.js';
-import { makeProxy, type TestProxyHandle } from './testdata/harness.js';
+import { parseMetricValue } from './metrics.js';
+import { makeProxy, serve, type TestProxyHandle } from './testdata/harness.js';
 
 const FIXTURES = [
   'rsc.io_quote_v1.5.2.txt',
@@ -151,6 +152,32 @@ describe('concurrency', () => {
       expect(after - before).toBe(1);
       expect(zipRequests('rsc.io/sampler/@v/v1.3.1.zip') - zipsBefore).toBe(1);
     } finally {
+      await p.close();
+    }
+  });
+
+  it('the same over a socket: 200 concurrent HTTP clients, one upstream fetch (from /-/metrics)', async () => {
+    const p = await makeProxy({ env: { MODRESCUE_PROXY_UPSTREAMS: upstream.url, MODRESCUE_PROXY_LOG_LEVEL: 'warn' } });
+    const s = await serve(p);
+    try {
+      expect((await fetch(s.url + '/golang.org/x/text/@v/v0.0.0-20170915032832-14c0d48ead0c.mod')).status).toBe(200);
+      const metric = async () =>
+        parseMetricValue(await (await fetch(s.url + '/-/metrics')).text(), 'modrescue_proxy_upstream_requests_total', {
+          upstream: upstream.url,
+        });
+      const before = await metric();
+      const rel = '/golang.org/x/text/@v/v0.0.0-20170915032832-14c0d48ead0c.zip';
+      const want = await upstreamFile(rel.slice(1));
+      const all = await Promise.all(
+        Array.from({ length: 200 }, () =>
+          fetch(s.url + rel).then(async (r) => r.status === 200 && Buffer.from(await r.arrayBuffer()).equals(want)),
+        ),
+      );
+      expect(all.every(Boolean)).toBe(true);
+      expect((await metric()) - before).toBe(1);
+      expect(zipRequests(rel.slice(1))).toBe(1);
+    } finally {
+      await s.close();
       await p.close();
     }
   });
