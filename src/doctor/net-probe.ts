@@ -229,7 +229,9 @@ export async function probeTls(
     const authErr = socket.authorizationError as unknown as string | Error | null;
     const authCode =
       typeof authErr === 'string' ? authErr : ((authErr as { code?: string } | null)?.code ?? authErr?.message);
-    if (authCode && authCode !== 'CERT_HAS_EXPIRED' && authCode !== 'CERT_NOT_YET_VALID') {
+    // Expiry is judged above (by the run's clock) and the host name below (as Go words it).
+    const judgedElsewhere = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'];
+    if (authCode && !judgedElsewhere.includes(authCode)) {
       if (UNKNOWN_AUTHORITY.has(authCode)) {
         return {
           ...info,

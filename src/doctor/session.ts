@@ -419,8 +419,10 @@ export class DoctorSession {
    * sumdbClient builds a checksum-database client set up as the go command's (GOSUMDB,
    * the GOPROXY walk for `/sumdb/<name>/supported`, `$GOPATH/pkg/sumdb/<name>/latest`),
    * except that it never writes: the latest tree head it learns stays in memory, so a
-   * diagnosis leaves the go command's state as it was. With fresh, cached lookups and
-   * tiles are not read (every answer comes from the network).
+   * diagnosis leaves the go command's state as it was. With fresh, cached lookup records
+   * are not read (every record comes from the network), while the tiles the go command
+   * cached stay in use, so a tree it saw before is checked against the tiles it verified
+   * then — as the go command itself does.
    */
   createSumdbClient(fresh: boolean): SumdbState {
     const value = this.v('GOSUMDB');
@@ -449,7 +451,9 @@ export class DoctorSession {
         written.set(file, data);
       },
       readCache: (file) =>
-        fresh ? Promise.reject(new Error(`${file}: not read (fresh client)`)) : base.readCache(file),
+        fresh && file.includes('/lookup/')
+          ? Promise.reject(new Error(`${file}: not read (fresh lookup)`))
+          : base.readCache(file),
       writeCache: async () => undefined,
       log: () => undefined,
       securityError: (msg) => {

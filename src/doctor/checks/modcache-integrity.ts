@@ -187,23 +187,24 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   }
   // O_EXCL locks of the checksum-database state (`latest.lock`), left by a crashed process.
   const sumdbDir = s.sumdbDir();
-  if (sumdbDir) {
-    for (const name of await readdir(sumdbDir).catch(() => [] as string[])) {
-      for (const n of await readdir(path.join(sumdbDir, name)).catch(() => [] as string[])) {
-        if (!n.endsWith('.lock')) continue;
-        const file = path.join(sumdbDir, name, n);
-        const lst = await stat(file).catch(() => undefined);
-        if (!lst) continue;
-        const age = s.now() - lst.mtimeMs;
-        if (age > SUMDB_LOCK_STALE_MS) {
-          f.warn(
-            `${file} is a stale lock (${formatMs(age)} old), left by a crashed process: checksum-database updates wait for it`,
-            fixCommand(`rm ${file}`, 'removes the stale lock file'),
-          );
-        }
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const file = path.join(dir, e.name);
+      // Database names may have path elements (host/path): look a few levels down.
+      if (e.isDirectory() && depth < 4) await walk(file, depth + 1);
+      if (!e.isFile() || !e.name.endsWith('.lock')) continue;
+      const lst = await stat(file).catch(() => undefined);
+      if (!lst) continue;
+      const age = s.now() - lst.mtimeMs;
+      if (age > SUMDB_LOCK_STALE_MS) {
+        f.warn(
+          `${file} is a stale lock (${formatMs(age)} old), left by a crashed process: checksum-database updates wait for it`,
+          fixCommand(`rm ${file}`, 'removes the stale lock file'),
+        );
       }
     }
-  }
+  };
+  if (sumdbDir) await walk(sumdbDir, 0);
   return f.outcome(
     `${plural(inCache, 'cached module')} of ${mods.length} verified (zip and tree match .ziphash); the cache is writable; no partial downloads or stuck locks`,
   );

@@ -151,6 +151,14 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
             'stop: a forked checksum database is a security incident; keep the latest file and report it',
           ),
         );
+      } else if (findCode(e, 'ERR_TLOG_INCONSISTENT_TILE') || /downloaded inconsistent tile/.test(errorMessage(e))) {
+        f.fail(
+          `SECURITY ERROR: the tiles ${how} serves do not hash to the tree head recorded in ${stateFile ?? 'latest'}: the checksum database log has forked or is being tampered with\n${errorMessage(e)}`,
+          fixCommand(
+            'go help module-auth',
+            'stop: a forked checksum database is a security incident; keep the latest file and report it',
+          ),
+        );
       } else if (/404|410|not found/i.test(errorMessage(e))) {
         f.info(`lookup ${mod.path}@${mod.version}: not in the database (see private-modules)`);
       } else {
