@@ -10,7 +10,7 @@ import { createAccessLog, createHandler, type AccessLog, type Authorize, type Pr
 import { createLogger, type LogSink, type Logger } from './log.js';
 import { createMetrics, type ProxyMetrics } from './metrics.js';
 import { createModuleCache, type ModuleCache } from './modules.js';
-import { createSingleFlight } from './single-flight.js';
+import { createSingleFlight, type SingleFlight } from './single-flight.js';
 import { createFsStorage } from './storage/fs.js';
 import type { Storage } from './storage/types.js';
 import { createSumdbSet, type SumdbSet } from './sumdb.js';
@@ -31,6 +31,8 @@ export interface ProxyOptions {
   readonly authorize?: Authorize;
   /** HTTP client factory per upstream (default: src/mod/web createHttpClient). */
   readonly createFetch?: (u: UpstreamConfig) => HttpClient;
+  /** The de-duplication of concurrent fetches (default in-process; the seam for cross-replica locking). */
+  readonly flights?: SingleFlight;
   /** HTTP client factory for checksum databases reached directly. */
   readonly createSumdbFetch?: () => HttpClient;
   /** modrescue's version (User-Agent, `/`). */
@@ -106,7 +108,7 @@ export async function createProxy(options: ProxyOptions): Promise<Proxy> {
     onWarning: (message, fields) => logger.warn(fields, message),
     metrics,
   });
-  const flights = createSingleFlight();
+  const flights = options.flights ?? createSingleFlight();
   const modules = createModuleCache({ config, storage, chain, verifier, flights, metrics, logger });
   let draining = false;
   const handler = createHandler({

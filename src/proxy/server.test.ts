@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestProxy, type TestProxy } from '../../test/support/proxy-server.js';
-import { parseErrorBody } from './errors.js';
+import { parseErrorBody, ProxyError } from './errors.js';
 import type { RunningServer } from './server.js';
 import { makeProxy, rawRequest, serve, type TestProxyHandle } from './testdata/harness.js';
 
@@ -190,6 +190,43 @@ describe('graceful shutdown', () => {
       expect(size).toBeGreaterThan(0);
       await closing;
       await expect(fetch(s.url + '/-/healthz')).rejects.toThrow();
+    } finally {
+      await s.close();
+      await h.close();
+      await up.close();
+    }
+  });
+});
+
+describe('the authorize seam', () => {
+  it('sees every request (the fast path is off), and its 401/403 are answered as such', async () => {
+    const up = await startTestProxy({ fixtures: ['rsc.io_quote_v1.5.2.txt'] });
+    const seen: string[] = [];
+    const h = await makeProxy({
+      env: { MODRESCUE_PROXY_UPSTREAMS: up.url },
+      proxyOptions: {
+        authorize: async (request, route) => {
+          seen.push(new URL(request.url).pathname);
+          const auth = request.headers.get('authorization');
+          if (route.kind === 'ops') return;
+          if (!auth) throw new ProxyError('ERR_PROXY_UNAUTHORIZED', 'credentials required', { subject: route.kind });
+          if (auth !== 'Bearer good')
+            throw new ProxyError('ERR_PROXY_FORBIDDEN', 'token not allowed', { subject: route.kind });
+        },
+      },
+    });
+    const s = await serve(h);
+    try {
+      const ok = { headers: { Authorization: 'Bearer good' } };
+      expect((await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod', ok)).status).toBe(200);
+      expect((await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod', ok)).status).toBe(200);
+      const anon = await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod');
+      expect(anon.status).toBe(401);
+      expect(parseErrorBody(await anon.text())?.code).toBe('ERR_PROXY_UNAUTHORIZED');
+      const bad = await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod', { headers: { Authorization: 'Bearer bad' } });
+      expect(bad.status).toBe(403);
+      expect(seen.filter((x) => x === '/rsc.io/quote/@v/v1.5.2.mod')).toHaveLength(4);
+      expect(up.requests.filter((r) => r.path.endsWith('.mod'))).toHaveLength(1);
     } finally {
       await s.close();
       await h.close();
