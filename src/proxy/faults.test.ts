@@ -15,8 +15,8 @@ afterAll(async () => {
 afterEach(() => upstream.clearFaults());
 
 const FAST = {
-  MODRESCUE_PROXY_UPSTREAM_TIMEOUT: '400ms',
-  MODRESCUE_PROXY_CONNECT_TIMEOUT: '400ms',
+  MODRESCUE_PROXY_UPSTREAM_TIMEOUT: '1s',
+  MODRESCUE_PROXY_CONNECT_TIMEOUT: '1s',
 };
 
 describe('fault matrix: each fault gives the right status, never a cache entry, and the next good answer is served', () => {
