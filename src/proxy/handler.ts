@@ -42,11 +42,19 @@ export interface AccessLog {
   lastAccess(key: string): number | undefined;
 }
 
-/** createAccessLog returns an in-memory access log. */
-export function createAccessLog(): AccessLog {
+/**
+ * createAccessLog returns an in-memory access log of at most `limit` keys (the least
+ * recently touched are forgotten first; for them the API and eviction use the write time).
+ */
+export function createAccessLog(limit = 100_000): AccessLog {
   const seen = new Map<string, number>();
   return {
-    touch: (key) => void seen.set(key, Date.now()),
+    touch(key) {
+      // Re-insert so the Map's order is the order of last access.
+      seen.delete(key);
+      seen.set(key, Date.now());
+      if (seen.size > limit) seen.delete(seen.keys().next().value!);
+    },
     lastAccess: (key) => seen.get(key),
   };
 }
