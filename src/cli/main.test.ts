@@ -26,6 +26,20 @@ describe('modrescue main', () => {
     expect(r.stderr).toContain('Usage: modrescue');
   });
 
+  it('answers help for plumbing like Go (leading -h, stderr, exit 2) and never mistakes an argument for help', async () => {
+    const h = await run(['mod', 'edit', '-h']);
+    expect(h.code).toBe(2);
+    expect(h.stdout).toBe('');
+    expect(h.stderr).toContain('mod edit');
+    const help = await run(['help', 'mod', 'edit']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('mod edit');
+    // `help` as a flag value is an argument: go mod edit rejects the module path, it does not print usage.
+    const arg = await run(['mod', 'edit', '-module', 'help', '-print'], { cwd: '/nonexistent-dir' });
+    expect(arg.stdout).not.toContain('usage');
+    expect(arg.code).toBe(1);
+  });
+
   it('rejects an unknown command with exit 2 and a hint', async () => {
     const r = await run(['frobnicate']);
     expect(r.code).toBe(2);

@@ -49,7 +49,20 @@ function overview(): string {
   return lines.join('\n');
 }
 
-const isHelp = (a: string | undefined) => a === '--help' || a === '-help' || a === '-h' || a === 'help';
+const isHelpFlag = (a: string | undefined) => a === '--help' || a === '-help' || a === '-h';
+const isHelp = (a: string | undefined) => isHelpFlag(a) || a === 'help';
+
+/**
+ * helpRequested tells whether a command's arguments ask for its usage. Plumbing commands
+ * follow Go's flag package (only a leading -h/-help/--help, answered on stderr with exit 2,
+ * as `go mod edit -h` does); modrescue's own commands accept --help anywhere before `--`.
+ * A bare word `help` is an argument, never a request (e.g. `-module help`).
+ */
+function helpRequested(entry: CommandEntry, rest: readonly string[]): boolean {
+  if (entry.group === 'plumbing') return isHelpFlag(rest[0]);
+  const end = rest.indexOf('--');
+  return (end < 0 ? rest : rest.slice(0, end)).some(isHelpFlag);
+}
 
 /** main runs modrescue with argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -77,7 +90,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const found = findCommand(argv);
     if (!found) return unknownCommand(ctx, argv.slice(0, 2).join(' '));
     const mod = await found.entry.load();
-    if (found.rest.some(isHelp) && !found.rest.includes('--')) {
+    if (helpRequested(found.entry, found.rest)) {
+      if (found.entry.group === 'plumbing') {
+        ctx.err(mod.usage);
+        return EXIT.USAGE;
+      }
       ctx.out(mod.usage);
       return EXIT.OK;
     }
