@@ -12,6 +12,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GoEnv } from '../shared/goenv.js';
 import { CodedError } from '../shared/errors.js';
+import * as gover from '../mod/gover/index.js';
 import * as module from '../mod/module/index.js';
 import * as modfile from '../mod/modfile/index.js';
 import * as gosum from '../mod/gosum/index.js';
@@ -356,7 +357,11 @@ export class DoctorSession {
       const g = await this.graph();
       if (g.mg) {
         const main = g.mg.main.path;
-        return { modules: g.mg.buildList().filter((m) => m.path !== main), from: 'graph' as const };
+        // The graph may hold the "go" and "toolchain" pseudo-modules (Go 1.21+ graphs): not downloadable.
+        return {
+          modules: g.mg.buildList().filter((m) => m.path !== main && !gover.isToolchain(m.path)),
+          from: 'graph' as const,
+        };
       }
       let reqs: ModuleVersion[] = [];
       try {

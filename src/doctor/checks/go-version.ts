@@ -137,7 +137,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const tooNewForLocal: string[] = [];
   if (g.mg) {
     for (const m of g.mg.buildList()) {
-      if (m.path === g.mg.main.path) continue;
+      if (m.path === g.mg.main.path || gover.isToolchain(m.path)) continue;
       const sum = g.mg.summary(m);
       const v = sum?.goVersion ?? '';
       if (v === '' || !gover.isValid(v)) continue;

@@ -13,6 +13,7 @@
  * Fix: `modrescue fix sum` adds the lines with hashes verified against the checksum
  * database (or run the `go mod download <module>` the go command suggests).
  */
+import * as gover from '../../mod/gover/index.js';
 import type { ModuleVersion } from '../../mod/mvs/index.js';
 import type { LoadedPackage } from '../../mod/modload/index.js';
 import { Findings, fixAction, skipped, type CheckContext, type CheckDefinition, type CheckOutcome } from '../check.js';
@@ -39,7 +40,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const seen = new Set<string>();
   let modsNeeded = 0;
   mg.walkBreadthFirst((m) => {
-    if (m.path === mg.main.path || m.version === '' || m.version === 'none') return;
+    if (m.path === mg.main.path || m.version === '' || m.version === 'none' || gover.isToolchain(m.path)) return;
     if (!mg.summary(m)) return;
     const actual = mg.replacements.replacement(m) ?? m;
     if (actual.version === '') return; // a directory replacement has no sum

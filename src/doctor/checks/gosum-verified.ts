@@ -134,11 +134,11 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   let zipsFetched = 0;
   let seq = 0;
   let skippedZips = 0;
-  const problems: Array<NonNullable<ReturnType<typeof judge>>> = [];
+  const problems: Array<NonNullable<ReturnType<typeof judge>> & { at: number }> = [];
   const bySide = { proxy: 0, db: 0, cache: 0 };
   try {
     ctx.step(`verifying ${plural(lines.length, 'go.sum line')}`);
-    await mapLimit(lines, dlLimit * 2, async (l) => {
+    await mapLimit(lines, dlLimit * 2, async (l, at) => {
       const goMod = l.version.endsWith('/go.mod');
       const version = goMod ? l.version.slice(0, -'/go.mod'.length) : l.version;
       const key = `${l.path}@${version}`;
@@ -207,7 +207,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       if (sides.db) bySide.db++;
       if (sides.cache) bySide.cache++;
       const j = judge(`${l.path} ${l.version}`, sides, privateModule);
-      if (j) problems.push(j);
+      if (j) problems.push({ ...j, at });
       f.evidence({
         line: `${l.path} ${l.version}`,
         gosum: sides.gosum,
@@ -220,7 +220,8 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   } finally {
     await rm(tmpRoot, { recursive: true, force: true });
   }
-  for (const p of problems) f.fail(p.text, p.fix);
+  // Report in go.sum order, whatever order the answers arrived in.
+  for (const p of problems.sort((a, b) => a.at - b.at)) f.fail(p.text, p.fix);
   if (unverified > 0) {
     f.info(
       `${plural(unverified, 'line')} could not be compared with any other source${ctx.signal.aborted ? ' before the deadline' : ' (private and not in the module cache, or not served)'}`,

@@ -138,7 +138,14 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const locks = await heldLocks();
   const staleMs = s.options.staleLockMs ?? 60_000;
   let inCache = 0;
-  await mapLimit(mods, 16, async (m: ModuleVersion) => {
+  // Findings per module, added in build-list order once every module was looked at.
+  const later: Array<Array<() => void>> = mods.map(() => []);
+  await mapLimit(mods, 16, async (m: ModuleVersion, i) => {
+    // This module's findings, queued so that they are reported in build-list order.
+    const mf = {
+      warn: (...a: Parameters<Findings['warn']>) => later[i]!.push(() => f.warn(...a)),
+      fail: (...a: Parameters<Findings['fail']>) => later[i]!.push(() => f.fail(...a)),
+    };
     const vdir = path.dirname(modcache.cachePath(cache, m, 'mod'));
     const names = await readdir(vdir).catch(() => undefined);
     if (!names) return;
@@ -146,20 +153,20 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     const ev = path.basename(modcache.cachePath(cache, m, 'mod')).slice(0, -'.mod'.length);
     const { error } = await modcache.downloadDir(cache, m);
     if (error && error.code === 'ERR_MODCACHE_PARTIAL') {
-      f.warn(
+      mf.warn(
         `${m.path}@${m.version}: ${error.message} (an interrupted download; the go command extracts it again, an older go may use it half-extracted)`,
         fixCache,
       );
     }
     for (const n of names) {
       if (n.startsWith(ev + '.') && /\.tmp$/.test(n)) {
-        f.warn(`${path.join(vdir, n)}: left behind by an interrupted download`, fixCache);
+        mf.warn(`${path.join(vdir, n)}: left behind by an interrupted download`, fixCache);
       }
     }
     const modFile = modcache.cachePath(cache, m, 'mod');
     const st = await stat(modFile).catch(() => undefined);
     if (st && st.size === 0) {
-      f.fail(
+      mf.fail(
         `${modFile} is empty: the go command reads no module line and no requirements from it (the empty-go.mod signature of an old go command bug or an interrupted write)`,
         fixCache,
       );
@@ -169,13 +176,14 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     if (lst) {
       for (const h of locks.get(lst.ino) ?? []) {
         if ((h.runningMs ?? Infinity) < staleMs) continue;
-        f.warn(
+        mf.warn(
           `${lockFile} is locked by pid ${h.pid}${h.command ? ` (${h.command})` : ''}${h.runningMs !== undefined ? `, running for ${formatMs(h.runningMs)}` : ''}: every go command that needs ${m.path}@${m.version} waits for it (a stuck download?)`,
           fixCommand(`kill ${h.pid}`, 'ends the stuck process holding the lock (the kernel then releases it)'),
         );
       }
     }
   });
+  for (const list of later) for (const add of list) add();
   const side = modcache.sideLockPath(cache);
   const sst = await stat(side).catch(() => undefined);
   for (const h of sst ? (locks.get(sst.ino) ?? []) : []) {

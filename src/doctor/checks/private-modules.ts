@@ -104,7 +104,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       if (sumdbOn && !s.noSumdb(m.path)) {
         return {
           level: 'fail' as const,
-          text: `${m.path}@${m.version} is fetched directly (GONOPROXY=${s.v('GONOPROXY')}) but GONOSUMDB does not cover it: the go command sends its path to the checksum database ${s.v('GOSUMDB')} and fails with 404/410 Gone`,
+          text: `${m.path}@${m.version} is fetched directly (GONOPROXY=${s.v('GONOPROXY')}) but GONOSUMDB does not cover it: the go command sends its path to the checksum database ${s.v('GOSUMDB').split(/[+\s]/)[0]} and fails with 404/410 Gone`,
         };
       }
       return undefined;
@@ -132,7 +132,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       if (r.lines) dbKnows = true;
       else if (/\b(404|410)\b|not found/i.test(errorMessage(r.error))) {
         dbKnows = false;
-        reasons.push(`the checksum database ${s.v('GOSUMDB').split(/\s/)[0]} does not know it`);
+        reasons.push(`the checksum database ${s.v('GOSUMDB').split(/[+\s]/)[0]} does not know it`);
       }
     }
     if (reasons.length === 0) return undefined;

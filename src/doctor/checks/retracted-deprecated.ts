@@ -30,7 +30,9 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const failures: string[] = [];
   let checked = 0;
   ctx.step(`reading the latest go.mod of ${plural(mods.length, 'module')}`);
-  await mapLimit(mods, 16, async (m: ModuleVersion) => {
+  // Findings are added in build-list order, whatever order the answers arrive in.
+  const found: Array<Array<() => void>> = mods.map(() => []);
+  await mapLimit(mods, 16, async (m: ModuleVersion, i) => {
     const actual = loader.resolveReplacement(m);
     if (actual.version === '') return; // directory replacement: nothing published to retract
     let list: string[];
@@ -55,22 +57,29 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       return;
     }
     const rationale = retractionsFor(m.version, summary.retract);
+    const add = found[i]!;
     if (rationale) {
       const why = rationale.filter((r) => r !== '').join('; ');
-      f.warn(
-        `${m.path}@${m.version}: retracted by module author${why ? ': ' + why : ''}\nto switch to the latest unretracted version, run:\n\tgo get ${m.path}@latest`,
-        fixAction('pin', '', `moves ${m.path} to the latest unretracted version (${latest} is the latest)`),
-      );
-      f.evidence({ module: m.path, version: m.version, retracted: true, rationale, latest });
+      add.push(() => {
+        f.warn(
+          `${m.path}@${m.version}: retracted by module author${why ? ': ' + why : ''}\nto switch to the latest unretracted version, run:\n\tgo get ${m.path}@latest`,
+          fixAction('pin', '', `moves ${m.path} to the latest unretracted version (${latest} is the latest)`),
+        );
+        f.evidence({ module: m.path, version: m.version, retracted: true, rationale, latest });
+      });
     }
-    if (summary.deprecated !== '') {
-      f.warn(
-        `module ${m.path} is deprecated: ${summary.deprecated}`,
-        fixAction('replace', '', 'replaces the deprecated module with the one its message recommends'),
-      );
-      f.evidence({ module: m.path, deprecated: summary.deprecated, latest });
+    const deprecated = summary.deprecated;
+    if (deprecated !== '') {
+      add.push(() => {
+        f.warn(
+          `module ${m.path} is deprecated: ${deprecated}`,
+          fixAction('replace', '', 'replaces the deprecated module with the one its message recommends'),
+        );
+        f.evidence({ module: m.path, deprecated, latest });
+      });
     }
   });
+  for (const list of found) for (const add of list) add();
   if (failures.length > 0) {
     f.info(
       `${plural(failures.length, 'module')} could not be checked:\n${failures.slice(0, 5).join('\n')}${failures.length > 5 ? '\n…' : ''}`,
