@@ -271,9 +271,10 @@ export function goauthUsesNetrc(goauth: string): boolean {
 
 /**
  * requestHeaders builds the headers of one hop: the caller's, User-Agent, and Basic
- * credentials only over HTTPS — from the URL's userinfo when the hop is on the original
- * host, else from .netrc for the hop's own host. Credentials never follow a redirect to
- * another host. Returns the URL without userinfo (undici rejects credentials in URLs).
+ * credentials — from the URL's userinfo (any scheme, as Go's net/http sends it) when the
+ * hop is on the original host, else from .netrc for the hop's own host over HTTPS only.
+ * Credentials never follow a redirect to another host. Returns the URL without userinfo
+ * (undici rejects credentials in URLs).
  */
 function requestHeaders(
   current: string,
