@@ -17,8 +17,11 @@
  * It also turns Node's file-system errors into the go command's wording
  * ("open x.zip: no such file or directory"), which both zip and dirhash report.
  */
+import { createHash } from 'node:crypto';
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
@@ -64,6 +67,13 @@ export interface ZipReader {
    * reading waits for it. This is the fast path for hashing: no stream objects.
    */
   read(entry: ZipEntry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void>;
+  /**
+   * sha256 returns the lower-case hex SHA-256 of the entry's content, with the same
+   * checks and errors as read. Small entries are read and inflated synchronously in
+   * one piece (cheapest for hashing, and what the hashing workers want); large ones
+   * are streamed.
+   */
+  sha256(entry: ZipEntry): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -88,13 +98,18 @@ export function decodeGoString(bytes: Uint8Array): { text: string; valid: boolea
 }
 
 /**
- * openZipReader opens the zip file at path and reads its central directory. It
+ * openZipReader opens the zip file at path and reads its central directory. With
+ * options.syncReads the directory and local headers are read synchronously (for a
+ * thread that does nothing else, such as a hashing worker). It
  * rejects with ERR_ZIP_IO (file system error, Go wording), ERR_ZIP_TOO_LARGE when the
  * file is over options.sizeLimit bytes (checked before anything is parsed, with
  * x/mod's "module zip file is too large" text) or ERR_ZIP_FORMAT ("zip: not a valid
  * zip file", with yauzl's diagnosis in fields.detail).
  */
-export async function openZipReader(path: string, options: { sizeLimit?: number } = {}): Promise<ZipReader> {
+export async function openZipReader(
+  path: string,
+  options: { sizeLimit?: number; syncReads?: boolean } = {},
+): Promise<ZipReader> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -120,7 +135,7 @@ export async function openZipReader(path: string, options: { sizeLimit?: number 
     );
   }
   try {
-    zf = await yauzl.fromRandomAccessReaderPromise(new HandleReader(fh), size, {
+    zf = await yauzl.fromRandomAccessReaderPromise(new HandleReader(fh, options.syncReads === true), size, {
       autoClose: false,
       lazyEntries: true,
       decodeStrings: false,
@@ -166,6 +181,18 @@ export async function openZipReader(path: string, options: { sizeLimit?: number 
     read(entry, onChunk) {
       return readEntry(zipFile, fh, path, raw[entry.index]!, entry, onChunk);
     },
+    async sha256(entry) {
+      if (isSmall(entry) && (entry.method === 0 || entry.method === 8)) {
+        const start = await dataStart(zipFile, path, raw[entry.index]!, entry);
+        const content = readSmallSync(fh.fd, path, start, entry);
+        return createHash('sha256').update(content).digest('hex');
+      }
+      const h = createHash('sha256');
+      await readEntry(zipFile, fh, path, raw[entry.index]!, entry, (chunk) => {
+        h.update(chunk);
+      });
+      return h.digest('hex');
+    },
     async close() {
       zipFile.close();
       await fh.close().catch(() => {});
@@ -185,7 +212,10 @@ class HandleReader extends yauzl.RandomAccessReader {
   private blockStart = 0;
   /** Where the previous request ended: a request starting there is sequential. */
   private lastEnd = -1;
-  constructor(private readonly fh: FileHandle) {
+  constructor(
+    private readonly fh: FileHandle,
+    private readonly sync: boolean,
+  ) {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
@@ -210,6 +240,23 @@ class HandleReader extends yauzl.RandomAccessReader {
     // local-header reads of the entries get exactly what they ask for.
     const want = sequential ? Math.max(length, DIRECTORY_BLOCK) : length;
     const block = Buffer.alloc(want);
+    if (this.sync) {
+      // A dedicated thread (a hashing worker): a small synchronous read beats a
+      // thread-pool round trip per local header.
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(this.fh.fd, block, 0, want, position);
+      } catch (e) {
+        process.nextTick(callback, e as Error);
+        return;
+      }
+      this.block = block.subarray(0, bytesRead);
+      this.blockStart = position;
+      const n = Math.min(length, bytesRead);
+      this.block.copy(buffer, offset, 0, n);
+      process.nextTick(callback, null, n);
+      return;
+    }
     this.fh.read(block, 0, want, position).then(
       ({ bytesRead }) => {
         this.block = block.subarray(0, bytesRead);
@@ -282,39 +329,146 @@ async function readEntry(
   if (entry.method !== 0 && entry.method !== 8) {
     throw new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name });
   }
-  let start: number;
-  try {
-    start = (await zf.readLocalFileHeaderPromise(raw, { minimal: true })).fileDataStart;
-  } catch (e) {
-    throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: errorText(e) });
-  }
-  let n = 0;
-  let crc = 0;
+  const start = await dataStart(zf, path, raw, entry);
+  const v = createVerifier(path, entry);
   const check = (chunk: Buffer) => {
-    n += chunk.length;
-    if (n > entry.uncompressedSize) {
-      throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, {
-        file: path,
-        entry: entry.name,
-        detail: 'entry larger than its declared size',
-      });
-    }
-    crc = zlib.crc32(chunk, crc);
+    v.add(chunk);
     return onChunk(chunk);
   };
   try {
-    if (entry.method === 0) await pumpStored(fh, start, entry.compressedSize, check);
-    else await pumpDeflated(fh, start, entry.compressedSize, check);
+    if (isSmall(entry)) {
+      await readSmall(fh, path, start, entry, check);
+    } else if (entry.method === 0) {
+      await pumpStored(fh, start, entry.compressedSize, check);
+    } else {
+      await pumpDeflated(fh, start, entry.compressedSize, check);
+    }
   } catch (e) {
     throw translateStreamError(e, path, entry);
   }
-  if (n !== entry.uncompressedSize) throw shortEntry(path, entry);
-  // Go compares the CRC when one was recorded or a data descriptor follows.
-  const hasDescriptor = (entry.flags & 0x8) !== 0;
-  if ((entry.crc32 !== 0 || hasDescriptor) && crc >>> 0 !== entry.crc32 >>> 0) {
-    throw new CodedError('ERR_ZIP_CHECKSUM', ERR_CHECKSUM_TEXT, { file: path, entry: entry.name });
+  v.finish();
+}
+
+/** dataStart returns where the entry's stored bytes begin (after its local header). */
+async function dataStart(zf: yauzl.ZipFile, path: string, raw: yauzl.Entry, entry: ZipEntry): Promise<number> {
+  try {
+    return (await zf.readLocalFileHeaderPromise(raw, { minimal: true })).fileDataStart;
+  } catch (e) {
+    throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: errorText(e) });
   }
 }
+
+/**
+ * createVerifier checks an entry's content as Go's checksumReader does: add throws
+ * "zip: not a valid zip file" as soon as there is more than the declared size;
+ * finish throws "unexpected EOF" when there is less, "zip: checksum error" when the
+ * CRC-32 differs (compared when one was recorded or a data descriptor follows).
+ */
+function createVerifier(path: string, entry: ZipEntry): { add(chunk: Buffer): void; finish(): void } {
+  let n = 0;
+  let crc = 0;
+  return {
+    add(chunk) {
+      n += chunk.length;
+      if (n > entry.uncompressedSize) throw tooLarge(path, entry);
+      crc = zlib.crc32(chunk, crc);
+    },
+    finish() {
+      if (n !== entry.uncompressedSize) throw shortEntry(path, entry);
+      const hasDescriptor = (entry.flags & 0x8) !== 0;
+      if ((entry.crc32 !== 0 || hasDescriptor) && crc >>> 0 !== entry.crc32 >>> 0) {
+        throw new CodedError('ERR_ZIP_CHECKSUM', ERR_CHECKSUM_TEXT, { file: path, entry: entry.name });
+      }
+    },
+  };
+}
+
+function tooLarge(path: string, entry: ZipEntry): CodedError {
+  return new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, {
+    file: path,
+    entry: entry.name,
+    detail: 'entry larger than its declared size',
+  });
+}
+
+/**
+ * SMALL_ENTRY: entries whose declared and stored sizes are both at most this many
+ * bytes (nearly every file of a module) are read in one piece and inflated in one
+ * zlib call on the thread pool; larger ones are streamed.
+ */
+const SMALL_ENTRY = 4 << 20;
+
+const isSmall = (entry: ZipEntry) => entry.compressedSize <= SMALL_ENTRY && entry.uncompressedSize <= SMALL_ENTRY;
+
+/**
+ * readSmallSync reads, inflates and verifies a small entry synchronously and returns
+ * its content: no thread-pool round trips, which makes it the cheapest way to hash
+ * many small files (the hashing workers use it; it blocks only its own thread).
+ */
+function readSmallSync(fd: number, path: string, start: number, entry: ZipEntry): Buffer {
+  try {
+    const size = entry.compressedSize;
+    const buf = Buffer.allocUnsafe(size);
+    for (let got = 0; got < size;) {
+      const n = readSync(fd, buf, got, size - got, start + got);
+      if (n === 0) throw shortEntry(path, entry);
+      got += n;
+    }
+    let content = buf;
+    if (entry.method === 8) {
+      const cap = entry.uncompressedSize + 1;
+      try {
+        content = zlib.inflateRawSync(buf, { maxOutputLength: cap, chunkSize: Math.max(64, cap) });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(path, entry);
+        throw e;
+      }
+    }
+    const v = createVerifier(path, entry);
+    v.add(content);
+    v.finish();
+    return content;
+  } catch (e) {
+    throw translateStreamError(e, path, entry);
+  }
+}
+
+/**
+ * readSmall reads a small entry whole and inflates it in one call, with the output
+ * capped just above the declared size (so a lying size cannot blow memory up).
+ */
+async function readSmall(
+  fh: FileHandle,
+  path: string,
+  start: number,
+  entry: ZipEntry,
+  sink: (chunk: Buffer) => void | Promise<void>,
+): Promise<void> {
+  const size = entry.compressedSize;
+  const buf = Buffer.allocUnsafe(size);
+  let got = 0;
+  while (got < size) {
+    const { bytesRead } = await fh.read(buf, got, size - got, start + got);
+    if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
+    got += bytesRead;
+  }
+  if (entry.method === 0) {
+    await sink(buf);
+    return;
+  }
+  let out: Buffer;
+  try {
+    // One output buffer of the declared size (+1 to notice more): no growing and joining.
+    const cap = entry.uncompressedSize + 1;
+    out = await inflateRaw(buf, { maxOutputLength: cap, chunkSize: Math.max(64, cap) });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(path, entry);
+    throw e;
+  }
+  if (out.length > 0) await sink(out);
+}
+
+const inflateRaw = promisify(zlib.inflateRaw) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
 
 /** pumpStored passes the bytes [start, start+size) of the file to sink. */
 async function pumpStored(

@@ -1,9 +1,9 @@
 // dirhash: every case of ../shared/testdata/dirhash.json (hash and intermediate summary),
 // plus Go's behaviour at the edges (byte order, duplicate zip names, directory entries,
 // damaged zips) and the streaming contract.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -275,5 +275,46 @@ describe('hashZip details', () => {
     const name = Buffer.from('m@v1/a\xffb', 'latin1');
     const line = Buffer.concat([Buffer.from(`${sha('c')}  `), name, Buffer.from('\n')]);
     expect(await hashZip(file)).toBe('h1:' + createHash('sha256').update(line).digest('base64'));
+  });
+});
+
+describe('hashZip of a big zip (hashed on worker threads)', () => {
+  // Incompressible content, so the zip is over the 16 MiB worker threshold.
+  const big = Array.from({ length: 36 }, (_, i) => ({
+    name: `m@v1/pkg${i % 5}/f${String(i).padStart(2, '0')}.bin`,
+    data: randomBytes(i === 7 ? 5 << 20 : 400 << 10), // one entry above the 4 MiB small-entry size
+  }));
+
+  it('equals hash1 over the contents (duplicated names, directory entries, a large entry)', async () => {
+    const entries = [
+      ...big,
+      { name: 'm@v1/pkg1/f03.bin', data: Buffer.from('dup') },
+      { name: 'm@v1/dir/', data: new Uint8Array() },
+    ];
+    const file = await zipFile(entries);
+    expect((await stat(file)).size).toBeGreaterThan(16 << 20);
+    const content = new Map(entries.map((e) => [e.name, e.data]));
+    const want = await hash1(
+      entries.map((e) => e.name),
+      (n) => content.get(n)!,
+    );
+    expect(await hashZip(file)).toBe(want);
+  });
+
+  it('reports the first failing entry in name order, whichever worker found it', async () => {
+    const file = await zipFile(big.map((e) => ({ ...e, store: true })));
+    const bytes = await readFile(file);
+    // Corrupt the content of two entries far apart in name order.
+    for (const victim of [big[3]!, big[30]!]) {
+      const at = bytes.indexOf(Buffer.from(victim.data.subarray(0, 64)));
+      expect(at).toBeGreaterThan(0);
+      bytes[at + 10] = bytes[at + 10]! ^ 0xff;
+    }
+    await writeFile(file, bytes);
+    const err = await hashZip(file).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ERR_ZIP_CHECKSUM', message: 'zip: checksum error' });
+    // pkg0/f30 sorts before pkg3/f03, although it comes later in the zip.
+    expect([big[3]!.name, big[30]!.name].sort()[0]).toBe('m@v1/pkg0/f30.bin');
+    expect((err as { fields: { entry: string } }).fields.entry).toBe('m@v1/pkg0/f30.bin');
   });
 });

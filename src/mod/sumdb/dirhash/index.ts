@@ -20,6 +20,9 @@
  *  - A name containing a newline is an error (it would forge summary lines).
  *  - Memory does not grow with the size of the files: every content is streamed
  *    through the hash (a few files at a time, in bounded chunks), never held whole.
+ *    A big zip (over 16 MiB stored) is hashed on worker threads (zip-digest.ts):
+ *    inflating and hashing are CPU-bound, and each worker reads its share
+ *    synchronously; the result and the error reported are the same either way.
  *  - Names are compared as byte strings (Go's sort.Strings), and zip entry names are
  *    hashed as their raw bytes, so names that are not valid UTF-8 hash as in Go.
  */
@@ -28,6 +31,7 @@ import { lstat, open as openFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../../internal/errors.js';
 import { ioError, openZipReader } from '../../zip/archive.js';
+import { digestZipEntries } from './zip-digest.js';
 
 /**
  * Content is what an opener returns for one file: the bytes, or a stream of chunks
@@ -144,28 +148,39 @@ export async function hashDir(dir: string, prefix: string): Promise<string> {
 /**
  * hashZip returns the h1 hash of the entries of the zip file at zipPath: every entry
  * (directory entries too) under its name exactly as stored; when a name occurs twice,
- * both lines hash the last such entry's content, as in Go. Entries are streamed and
- * verified (size and CRC-32). It rejects with ERR_ZIP_IO / ERR_ZIP_FORMAT when the
- * file cannot be opened or is not a zip, with the entry read errors of zip's archive
- * reader, and with ERR_DIRHASH_NEWLINE for a name containing "\n".
+ * both lines hash the last such entry's content, as in Go. Entries are read and
+ * verified (size and CRC-32) without holding more than a few of them in memory; a big
+ * zip is hashed on several worker threads. It rejects with ERR_ZIP_IO /
+ * ERR_ZIP_FORMAT when the file cannot be opened or is not a zip, with the entry read
+ * errors of zip's archive reader for the first failing entry in name order, and with
+ * ERR_DIRHASH_NEWLINE for a name containing "\n".
  */
 export async function hashZip(zipPath: string): Promise<string> {
   const z = await openZipReader(zipPath);
   try {
-    const byName = new Map<string, (typeof z.entries)[number]>();
-    for (const e of z.entries) byName.set(byteKey(e.nameBytes), e);
-    const items: Item[] = z.entries.map((e) => {
-      const last = byName.get(byteKey(e.nameBytes))!;
-      const digest = async () => {
-        const h = createHash('sha256');
-        await z.read(last, (chunk) => {
-          h.update(chunk);
-        });
-        return h.digest('hex');
-      };
-      return { name: e.nameBytes, digest };
-    });
-    return hashSummary(await summary(items));
+    const last = new Map<string, number>();
+    for (const e of z.entries) last.set(byteKey(e.nameBytes), e.index);
+    const sorted = [...z.entries].sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
+    let stop = sorted.findIndex((e) => e.nameBytes.includes(0x0a));
+    if (stop < 0) stop = sorted.length;
+    // The entries to hash, in name order (a duplicated name hashes its last entry, once).
+    const order: number[] = [];
+    const seen = new Set<number>();
+    for (const e of sorted.slice(0, stop)) {
+      const index = last.get(byteKey(e.nameBytes))!;
+      if (!seen.has(index)) order.push(index);
+      seen.add(index);
+    }
+    const { digests, failure } = await digestZipEntries(z, order);
+    if (failure) throw failure.error;
+    if (stop < sorted.length) {
+      throw new CodedError('ERR_DIRHASH_NEWLINE', NEWLINE_ERROR, { name: decoder.decode(sorted[stop]!.nameBytes) });
+    }
+    const parts: Uint8Array[] = [];
+    for (const e of sorted) {
+      parts.push(encoder.encode(`${digests.get(last.get(byteKey(e.nameBytes))!)!}  `), e.nameBytes, NL);
+    }
+    return hashSummary(Buffer.concat(parts));
   } finally {
     await z.close();
   }
