@@ -13,6 +13,7 @@ import path from 'node:path';
 import type { GoEnv } from '../shared/goenv.js';
 import { CodedError } from '../shared/errors.js';
 import * as gover from '../mod/gover/index.js';
+import { downloadDirPath } from '../mod/modcache/index.js';
 import * as module from '../mod/module/index.js';
 import * as modfile from '../mod/modfile/index.js';
 import * as gosum from '../mod/gosum/index.js';
@@ -24,7 +25,6 @@ import {
   createCacheSource,
   createLayeredSource,
   createProxySource,
-  downloadDir,
   findModuleRoot,
   loadAll,
   loadMainModule,
@@ -381,7 +381,7 @@ export class DoctorSession {
       const missing: ModuleVersion[] = [];
       const modcache = this.v('GOMODCACHE');
       const dirOf = async (m: ModuleVersion): Promise<string | undefined> => {
-        const dir = downloadDir(modcache, m);
+        const dir = downloadDirPath(modcache, m);
         const ok = (await stat(dir).catch(() => undefined))?.isDirectory();
         if (!ok) missing.push(m);
         return ok ? dir : undefined;

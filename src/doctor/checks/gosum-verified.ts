@@ -20,7 +20,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hashGoMod, hashZip } from '../../mod/sumdb/dirhash/index.js';
-import { cachePath } from '../../mod/modload/index.js';
+import { cachePath } from '../../mod/modcache/index.js';
 import { GoproxyError } from '../../mod/goproxy/index.js';
 import { Findings, fixAction, skipped, type CheckContext, type CheckDefinition, type CheckOutcome } from '../check.js';
 import { isDeadline } from '../session.js';
