@@ -177,6 +177,17 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'badutf8', // a file name that is not UTF-8 (Linux allows any bytes)
+    invalid: true,
+    files: { 'go.mod': mod('badutf8'), 'ok.go': 'package ok\n' },
+    async setup(dir) {
+      await writeFile(
+        Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0x78, 0xff, 0x2e, 0x67, 0x6f])]),
+        'package x\n',
+      );
+    },
+  },
+  {
     name: 'gomodcase',
     invalid: true,
     files: { 'GO.MOD': mod('gomodcase'), 'x.go': 'package x\n' },

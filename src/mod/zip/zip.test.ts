@@ -350,6 +350,21 @@ describe('unzip safety', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
+  it('refuses a name that is not UTF-8, quoting its bytes as Go does', async () => {
+    const zip = await extractToZip([{ name: `${p}aXb.go`, data: Buffer.from('x') }]);
+    const bytes = await readFile(zip);
+    let count = 0;
+    for (let i = bytes.indexOf(`${p}aXb.go`); i >= 0; i = bytes.indexOf(`${p}aXb.go`, i + 1)) {
+      bytes[i + p.length + 1] = 0xff;
+      count++;
+    }
+    expect(count).toBe(2);
+    await writeFile(zip, bytes);
+    const cf = await checkZip(m, zip);
+    expect(cf.invalid.map((f) => f.message)).toEqual(['malformed file path "a\\xffb.go": invalid UTF-8']);
+    expect(cf.invalid[0]!.path).toBe(`${p}a\ufffdb.go`);
+  });
+
   it('refuses a case-insensitive collision and a non-empty target', async () => {
     const zip = await extractToZip([
       { name: `${p}README`, data: Buffer.from('a') },
