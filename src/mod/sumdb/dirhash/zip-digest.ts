@@ -134,8 +134,12 @@ function runWorker(job: WorkerJob): Promise<WorkerReply> {
 function spawnHashWorker(job: WorkerJob): Worker {
   const js = new URL('./hash-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(js))) return new Worker(js, { workerData: job });
+  // Resolve tsx from this file when the runtime can (the worker then does not depend on
+  // the working directory); otherwise from the working directory, the repository root.
+  const resolve = (import.meta as { resolve?: (s: string) => string }).resolve;
+  const api = typeof resolve === 'function' ? resolve('tsx/esm/api') : 'tsx/esm/api';
   const ts = new URL('./hash-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ts)}); })`;
+  const boot = `import(${JSON.stringify(api)}).then(({ register }) => { register(); return import(${JSON.stringify(ts)}); })`;
   return new Worker(boot, { eval: true, workerData: job });
 }
 
