@@ -38,6 +38,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/doctor.js'),
   },
   {
+    name: 'fix',
+    group: 'respond',
+    summary: 'plan (dry run) or --apply a reversible recovery action: proxy, cache, replace, pin, sum, private, toolchain, rollback',
+    load: () => import('./commands/fix.js'),
+  },
+  {
+    name: 'undo',
+    group: 'respond',
+    summary: 'take a journalled fix action back: files byte for byte, env files, git branches/commits, cache entries',
+    load: () => import('./commands/undo.js'),
+  },
+  {
     name: 'env',
     group: 'plumbing',
     summary: 'print the module-related Go environment (as go env); --explain says where each value comes from',
