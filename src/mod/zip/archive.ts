@@ -420,7 +420,8 @@ function readSmallSync(fd: number, path: string, start: number, entry: ZipEntry)
       try {
         content = zlib.inflateRawSync(buf, { maxOutputLength: cap, chunkSize: Math.max(64, cap) });
       } catch (e) {
-        if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(path, entry);
+        // maxOutputLength exceeded: Node throws a RangeError (zlib's own errors are plain Errors).
+        if (e instanceof RangeError) throw tooLarge(path, entry);
         throw e;
       }
     }
@@ -462,7 +463,7 @@ async function readSmall(
     const cap = entry.uncompressedSize + 1;
     out = await inflateRaw(buf, { maxOutputLength: cap, chunkSize: Math.max(64, cap) });
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(path, entry);
+    if (e instanceof RangeError) throw tooLarge(path, entry);
     throw e;
   }
   if (out.length > 0) await sink(out);
@@ -555,7 +556,7 @@ function translateStreamError(e: unknown, path: string, entry: ZipEntry): Error 
   if (e instanceof CodedError) return e;
   if (isErrno(e) && (e as NodeJS.ErrnoException).syscall !== undefined) return ioError('ERR_ZIP_IO', e, { file: path });
   // A deflate stream that stops early is Go's io.ErrUnexpectedEOF, as is a truncated read.
-  if (isPrematureClose(e) || (e as { code?: string }).code === 'Z_BUF_ERROR') return shortEntry(path, entry);
+  if ((e as { code?: string }).code === 'Z_BUF_ERROR') return shortEntry(path, entry);
   // zlib errors (corrupt deflate data): Go reports flate's CorruptInputError ("flate:
   // corrupt input before offset N"); zlib does not say where, so the detail is zlib's.
   return new CodedError(
@@ -565,9 +566,6 @@ function translateStreamError(e: unknown, path: string, entry: ZipEntry): Error 
     { cause: e },
   );
 }
-
-const isPrematureClose = (e: unknown) =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE';
 
 function shortEntry(path: string, entry: ZipEntry): CodedError {
   return new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF', { file: path, entry: entry.name });
