@@ -45,7 +45,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   if (flags.args.length > 0) throw usageError(`graph: unexpected argument "${flags.args[0]}"`);
   let opened: Opened | undefined;
   try {
-    opened = await openModule(ctx, 'mod');
+    opened = await openModule(ctx, { cmdName: 'mod graph' });
     const mg = await opened.loader.loadModGraph();
     const replaced = new Map<string, string>();
     for (const r of mg.main.file.replace) {

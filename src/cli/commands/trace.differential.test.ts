@@ -151,9 +151,11 @@ const scenarios: Scenario[] = [
   {
     name: 'missing-version',
     files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.99.0\n'), 'main.go': main('rsc.io/quote') },
-    // list -m reports the missing .info where mod graph reports the .mod (Go stats the
-    // version first in that path); modrescue matches mod graph's wording only.
-    commands: [['mod', 'graph']],
+    commands: [
+      ['mod', 'graph'],
+      ['list', '-m', 'all'],
+      ['list', '-m', '-json', 'all'],
+    ],
   },
   {
     name: 'bad-chain',
@@ -219,11 +221,18 @@ describe('tracing commands agree with go 1.19', () => {
     '%s',
     async (_name, s) => {
       for (const o of await runScenario(ws, s)) {
-        expect({ cmd: o.command, code: o.ours.code, stdout: o.ours.stdout, stderr: o.ours.stderr }).toEqual({
+        expect({
+          cmd: o.command,
+          code: o.ours.code,
+          stdout: o.ours.stdout,
+          stderr: o.ours.stderr,
+          files: o.ours.files,
+        }).toEqual({
           cmd: o.command,
           code: o.go.code,
           stdout: o.go.stdout,
           stderr: o.go.stderr,
+          files: o.go.files,
         });
       }
     },

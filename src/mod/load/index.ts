@@ -40,4 +40,5 @@ export {
   type Expr,
   type Tags,
 } from './constraint.js';
-export { isStandardImportPath, isStdPackage, stdPackages } from './stdlib.js';
+export { isStandardImportPath, isStdPackage, stdImports, stdPackages, type StdImports } from './stdlib.js';
+export { STD_IMPORTS_VERSION } from './stdlib-imports.js';

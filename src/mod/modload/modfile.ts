@@ -14,6 +14,7 @@ export const parseGoMod: ParseGoMod = (file, data, lax): GoModInfo => {
   return {
     ...(f.module ? { module: { path: f.module.mod.path, deprecated: f.module.deprecated } } : {}),
     ...(f.go ? { go: f.go.version } : {}),
+    ...(f.toolchain ? { toolchain: f.toolchain.name } : {}),
     require: f.require.map((r) => ({ mod: { path: r.mod.path, version: r.mod.version }, indirect: r.indirect })),
     exclude: f.exclude.map((e) => ({ path: e.mod.path, version: e.mod.version })),
     replace: f.replace.map((r) => ({

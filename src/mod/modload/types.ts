@@ -34,6 +34,8 @@ export interface GoModInfo {
   readonly module?: { readonly path: string; readonly deprecated: string };
   /** The go directive's version, or undefined when there is none. */
   readonly go?: string;
+  /** The toolchain directive's name ("go1.21.3"), or undefined when there is none. */
+  readonly toolchain?: string;
   readonly require: readonly GoModRequire[];
   readonly exclude: readonly ModuleVersion[];
   readonly replace: readonly GoModReplace[];
@@ -69,15 +71,36 @@ export interface ModFileSource {
   versions?(path: string): Promise<string[]>;
   /** latest returns the proxy's @latest answer (used when the list is empty). */
   latest?(path: string): Promise<VersionInfo>;
+  /**
+   * query resolves a version query other than an exact version (`latest`, `upgrade`,
+   * `patch`, `<v1.2`, `v1.2`, …) as the go command's modload.queryProxy does;
+   * allowed filters versions (exclusions, retractions). When absent, modload resolves
+   * queries itself from versions().
+   */
+  query?(path: string, query: string, options: QueryOptions): Promise<VersionInfo>;
+}
+
+/** QueryOptions are the current version and version filter of a query (modload.Query). */
+export interface QueryOptions {
+  /** The currently selected version ("none" when there is none, "" when unknown). */
+  readonly current: string;
+  /** allowed resolves false for versions the query must skip (excluded or retracted). */
+  readonly allowed?: (m: ModuleVersion) => Promise<boolean>;
 }
 
 /** Pruning is how much of the graph is loaded: by the main module's go version (go.dev/ref/mod#graph-pruning). */
 export type Pruning = 'pruned' | 'unpruned' | 'workspace';
 
-/** ModSummary is what the loader keeps of one dependency's go.mod. */
+/**
+ * ModSummary is what the loader keeps of one dependency's go.mod (cmd/go's
+ * modFileSummary): its module path, go and toolchain lines, pruning, requirements (in
+ * go.mod order; when the emulated go command knows toolchain modules, followed by
+ * go@version for go lines at 1.21 or higher), retractions and deprecation.
+ */
 export interface ModSummary {
   readonly module: ModuleVersion;
   readonly goVersion: string;
+  readonly toolchain?: string;
   readonly pruning: Pruning;
   readonly require: readonly ModuleVersion[];
   readonly retract: readonly GoModRetract[];
