@@ -38,6 +38,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./commands/doctor.js'),
   },
   {
+    name: 'respond',
+    group: 'respond',
+    summary: 'red build to verified fix in one command: triage, targeted doctor, ranked reversible fixes, verify, notice',
+    load: () => import('./commands/respond.js'),
+  },
+  {
+    name: 'report',
+    group: 'respond',
+    summary: 'the incident notice and post-incident record (timeline, root cause, actions with undo ids) as markdown, html or json',
+    load: () => import('./commands/report.js'),
+  },
+  {
     name: 'fix',
     group: 'respond',
     summary: 'plan (dry run) or --apply a reversible recovery action: proxy, cache, replace, pin, sum, private, toolchain, rollback',
