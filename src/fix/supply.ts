@@ -80,6 +80,8 @@ export async function fillCache(pc: PlanContext, cache: string, modules: readonl
       for (let m = queue.shift(); m; m = queue.shift()) {
         pc.ctx.onProgress?.(`downloading ${m.path}@${m.version}`);
         try {
+          // As go mod download: .info, .mod, then the zip and the extracted tree.
+          await fetcher.infoFile(m.path, m.version);
           await fetcher.goMod(m.path, m.version);
           await fetcher.download(m);
         } catch (e) {
