@@ -351,7 +351,7 @@ export async function runRespond(o: RespondOptions): Promise<RespondResult> {
     command: p.command,
     why: p.plan?.why ?? p.candidate.reason,
     risk: p.plan?.risk ?? { level: 'medium', note: 'not planned' },
-    undo: p.plan?.undo ?? '',
+    undo: (p.plan?.undo ?? '').replaceAll('<id>', extra.journalId ?? '<id>'),
     status,
     files: (p.plan?.diffs ?? []).map((d) => ({ path: d.path, kind: d.kind })),
     notes: [...(p.plan?.notes ?? [])],

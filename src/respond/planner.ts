@@ -99,10 +99,31 @@ export function privatePattern(modulePath: string): string {
   return modulePath.split('/')[0]!;
 }
 
-/** lookupFailed reports whether the log shows a required version that is gone (404/410, unknown revision). */
-function versionGone(t: TriageResult): boolean {
+/**
+ * versionGone reports whether the log shows a required module version that the proxy no
+ * longer has: a 404/410 on a `/@v/` URL, or the "unknown revision" the go command prints.
+ * A 404 from a checksum-database lookup (`/lookup/`) is not one.
+ */
+export function versionGone(t: TriageResult): boolean {
   const text = t.evidence.map((e) => e.text).join('\n');
-  return /unknown revision|invalid version|410 Gone|404 Not Found/.test(text) && t.modules.some((m) => m.version);
+  return (
+    t.modules.some((m) => m.version) &&
+    (/\/@v\/\S*: (404 Not Found|410 Gone)/.test(text) ||
+      /unknown revision|invalid version: .*(not found|does not exist)/.test(text))
+  );
+}
+
+/**
+ * categoriesOf returns the categories the plan addresses: triage's primary one, plus
+ * `unknown-revision` when the primary is an HTTP error about a version that is gone.
+ * Other secondary categories are consequences and get no action of their own.
+ */
+export function categoriesOf(t: TriageResult | undefined): string[] {
+  if (!t || t.category === 'unknown') return [];
+  const out: string[] = [t.category];
+  if (t.category === 'proxy-http-error' && t.secondary.some((s) => s.category === 'unknown-revision'))
+    out.push('unknown-revision');
+  return out;
 }
 
 /** PlannerInput is what the planner reads. */
@@ -132,9 +153,7 @@ export function candidates(input: PlannerInput): Candidate[] {
   const chain = reachableChain(goEnvValue(env, 'GOPROXY'), check('goproxy-reachable'));
   const proxySpec = (): ActionSpec => ({ action: 'proxy', ...(chain ? { set: chain } : {}), ...proxyScope });
 
-  const categories =
-    triage && triage.category !== 'unknown' ? [triage.category, ...triage.secondary.map((s) => s.category)] : [];
-  for (const cat of categories) {
+  for (const cat of categoriesOf(triage)) {
     switch (cat) {
       case 'proxy-unreachable':
       case 'proxy-tls':
