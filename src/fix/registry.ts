@@ -10,6 +10,7 @@ import * as replace from './actions/replace.js';
 import * as pin from './actions/pin.js';
 import * as sum from './actions/sum.js';
 import * as cache from './actions/cache.js';
+import * as proxy from './actions/proxy.js';
 
 /** ActionDefinition is one action: its metadata and its planner. */
 export interface ActionDefinition {
@@ -20,7 +21,7 @@ export interface ActionDefinition {
 type Planner<S> = (spec: S, pc: PlanContext) => Promise<PlanDraft>;
 const def = <S>(m: { info: ActionInfo; plan: Planner<S> }): ActionDefinition => m as unknown as ActionDefinition;
 
-const DEFINITIONS: readonly ActionDefinition[] = [def(cache), def(replace), def(pin), def(sum)];
+const DEFINITIONS: readonly ActionDefinition[] = [def(proxy), def(cache), def(replace), def(pin), def(sum)];
 
 /** ACTIONS lists the metadata of every action, in ACTION_IDS order. */
 export const ACTIONS: readonly ActionInfo[] = DEFINITIONS.map((d) => d.info).sort(

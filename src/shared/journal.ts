@@ -396,15 +396,15 @@ export function danglingEntries(view: JournalView): JournalEntry[] {
 
 /**
  * lastUndoable returns the newest action entry (not an undo) that has not been undone and
- * changed something, or undefined.
+ * changed something (a file, an environment setting, git or the module cache), or undefined.
  */
 export function lastUndoable(view: JournalView): JournalEntry | undefined {
   for (let i = view.entries.length - 1; i >= 0; i--) {
     const e = view.entries[i]!;
     if (e.action === 'undo') continue;
     if (undoneBy(view, e.id)) continue;
-    if (e.status === 'failed' && !e.files.some((f) => f.written) && e.git.length === 0 && e.cache.length === 0)
-      continue;
+    const changed = e.status === 'failed' ? e.files.some((f) => f.written) : e.files.length > 0 || e.env.length > 0;
+    if (!changed && e.git.length === 0 && e.cache.length === 0) continue;
     return e;
   }
   return undefined;

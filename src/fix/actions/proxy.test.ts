@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDoctorWorld, QUOTE_FIXTURES, type DoctorWorld } from '../../../test/support/doctor-world.js';
+import { startTestProxy, type TestProxy } from '../../../test/support/proxy-server.js';
+import { runGo } from '../../../test/support/go.js';
+import { run } from '../../../test/support/cli.js';
+import { closeClients, journalOf } from '../testdata/world.js';
+
+let world: DoctorWorld | undefined;
+const extra: TestProxy[] = [];
+afterEach(async () => {
+  await closeClients();
+  for (const p of extra.splice(0)) await p.close();
+  await world?.close();
+  world = undefined;
+});
+
+/** deadURL returns a loopback URL nothing listens on. */
+async function deadURL(): Promise<string> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}/mod`;
+}
+
+describe('fix proxy', () => {
+  it('--set writes the go env file as go env -w does; the go command reads it; undo restores it', async () => {
+    world = await createDoctorWorld();
+    const envFile = path.join(world.home, '.config', 'go', 'env');
+    await mkdir(path.dirname(envFile), { recursive: true });
+    await writeFile(envFile, 'GOSUMDB=off\nGOPRIVATE=git.corp.example\n');
+    const { GOPROXY: _p, GOENV: _e, ...env } = world.env;
+    const r = await run(['fix', 'proxy', '--set', `${world.proxy.url},direct`, '--scope', 'go-env', '--apply'], {
+      cwd: world.project,
+      env,
+    });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('-GOSUMDB=off');
+    expect(await readFile(envFile, 'utf8')).toBe(
+      `GOPRIVATE=git.corp.example\nGOPROXY=${world.proxy.url},direct\nGOSUMDB=off\n`,
+    );
+    const go = await runGo(['env', 'GOPROXY'], { cwd: world.project, env });
+    expect(go.stdout).toBe(`${world.proxy.url},direct\n`);
+    const [entry] = await journalOf(world.project);
+    expect(entry!.env).toEqual([
+      { scope: 'go-env', name: 'GOPROXY', before: null, after: `${world.proxy.url},direct`, file: envFile },
+    ]);
+    expect((await run(['undo', '--last'], { cwd: world.project, env })).code).toBe(0);
+    expect(await readFile(envFile, 'utf8')).toBe('GOSUMDB=off\nGOPRIVATE=git.corp.example\n');
+  });
+
+  it('probes the mirrors live: unreachable and hanging ones are dropped, serving ones first, direct kept', async () => {
+    world = await createDoctorWorld({
+      env: { GOPROXY: 'http://127.0.0.1:9/mod,direct', GONOPROXY: 'git.corp.example' },
+    });
+    const empty = await startTestProxy({ fixtures: [] });
+    const hanging = await startTestProxy({
+      fixtures: QUOTE_FIXTURES,
+      faults: [{ pattern: '*', fault: { kind: 'hang' } }],
+    });
+    const failing = await startTestProxy({
+      fixtures: QUOTE_FIXTURES,
+      faults: [{ pattern: '*', fault: { kind: 'status', status: 502 } }],
+    });
+    extra.push(empty, hanging, failing);
+    const dead = await deadURL();
+    const ghEnv = path.join(world.dir, 'github_env');
+    await writeFile(ghEnv, 'EARLIER=1\n');
+    const args = ['fix', 'proxy', '--timeout', '1s', '--scope', 'ci', '--apply'];
+    for (const m of [dead, empty.url, hanging.url, failing.url, world.proxy.url]) args.push('--mirror', m);
+    const r = await run(args, { cwd: world.project, env: { ...world.env, GITHUB_ENV: ghEnv } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const chain = `${world.proxy.url},${empty.url},direct`;
+    expect(r.stdout).toContain(`set GOPROXY=${chain} in $GITHUB_ENV`);
+    expect(r.stdout).toMatch(/probe http:\/\/127\.0\.0\.1:\d+\/mod\/rsc\.io\/quote\/@v\/v1\.5\.2\.info: unreachable/);
+    expect(r.stdout).toContain('private routing is kept: GONOPROXY=git.corp.example');
+    expect(await readFile(ghEnv, 'utf8')).toBe(`EARLIER=1\nGOPROXY=${chain}\n`);
+    // Verification ran with the new chain.
+    expect(r.stdout).toMatch(/pass goproxy-reachable/);
+  });
+
+  it('mirrors come from modrescue.yaml; none answering is refused', async () => {
+    world = await createDoctorWorld();
+    const dead = await deadURL();
+    await writeFile(path.join(world.project, 'modrescue.yaml'), `fix:\n  mirrors:\n    - ${dead}\n`);
+    const r = await run(['fix', 'proxy', '--timeout', '1s', '--scope', 'shell'], {
+      cwd: world.project,
+      env: world.env,
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refused: no mirror answered');
+    await writeFile(path.join(world.project, 'modrescue.yaml'), 'fix:\n  mirrors: 3\n');
+    const bad = await run(['fix', 'proxy', '--scope', 'shell'], { cwd: world.project, env: world.env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('modrescue.yaml: fix.mirrors');
+  });
+
+  it('shell scope: stdout is only the export line (for eval); undo prints the line that restores it', async () => {
+    world = await createDoctorWorld();
+    const r = await run(['fix', 'proxy', '--set', `${world.proxy.url},direct`, '--scope', 'shell', '--apply'], {
+      cwd: world.project,
+      env: world.env,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout, r.stderr).toBe(`export GOPROXY='${world.proxy.url},direct'\n`);
+    const sh = await promisify(execFile)('sh', ['-c', `eval "$1"; printf %s "$GOPROXY"`, 'sh', r.stdout]);
+    expect(sh.stdout).toBe(`${world.proxy.url},direct`);
+    const u = await run(['undo', '--last'], { cwd: world.project, env: world.env });
+    expect(u.stdout).toBe(`export GOPROXY='${world.env['GOPROXY']}'\n`);
+  });
+
+  it('--set is checked with the go command rules', async () => {
+    world = await createDoctorWorld();
+    const r = await run(['fix', 'proxy', '--set', 'ftp://x.example'], { cwd: world.project, env: world.env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fix proxy: --set "ftp://x.example"');
+  });
+});
