@@ -249,7 +249,7 @@ export async function listIncidents(projectRoot: string): Promise<string[]> {
 }
 
 /**
- * readIncident reads the incident `ref` (an id, a unique prefix of one, or undefined for
+ * readIncident reads the incident `ref` (an id, a unique part of one, or undefined for
  * the newest) of projectRoot. It rejects with ERR_REPORT_NO_INCIDENT when there is none
  * (or ref matches none or several, listing them) and ERR_REPORT_INVALID when
  * incident.json is not an incident document (saying where).
@@ -268,7 +268,7 @@ export async function readIncident(projectRoot: string, ref?: string): Promise<I
   if (ref === undefined) {
     id = ids.at(-1)!;
   } else {
-    const hits = ids.includes(ref) ? [ref] : ids.filter((i) => i.startsWith(ref) || i.endsWith(ref));
+    const hits = ids.includes(ref) ? [ref] : ids.filter((i) => i.includes(ref));
     if (hits.length !== 1) {
       throw new CodedError(
         'ERR_REPORT_NO_INCIDENT',

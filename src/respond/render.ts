@@ -39,7 +39,7 @@ export function renderAction(p: PlannedAction, s: Style = PLAIN, withDiff = fals
   const plan = p.plan!;
   out.push(`   why:   ${plan.why}`);
   out.push(`   risk:  ${plan.risk.note}`);
-  out.push(`   undo:  ${plan.undo}`);
+  out.push(`   undo:  ${plan.undo.replaceAll('<id>', plan.id)}`);
   if (plan.refused) out.push(`   ${s.red('refused:')} ${plan.refused}`);
   if (plan.noop) out.push(`   ${s.dim('nothing to do: already in the wanted state')}`);
   for (const d of plan.diffs) out.push(`   ${d.kind.padEnd(6)} ${d.path}`);

@@ -6,7 +6,7 @@
  * `--example <name>` runs it on a COPY of a bundled offline incident (examples/).
  */
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Writable as WritableBase, type Readable, type Writable } from 'node:stream';
 import pc from 'picocolors';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit.js';
@@ -179,18 +179,44 @@ function openLog(
   return { name: arg, chunks: readLogFile(ctx.resolve(arg)) };
 }
 
+/**
+ * promptOutput is stdout as a stream for the prompts: the real stream when it is one, else
+ * a Writable forwarding to the Io writer (tests, embedders), sized as an 80-column terminal.
+ */
+function promptOutput(ctx: CliContext): Writable {
+  const out = ctx.io.stdout as unknown as Partial<Writable>;
+  if (typeof out.on === 'function' && typeof out.write === 'function') return out as Writable;
+  const w = new PassThroughWriter((chunk) => ctx.io.stdout.write(chunk));
+  return Object.assign(w, { isTTY: ctx.io.stdout.isTTY === true, columns: 80, rows: 24 });
+}
+
+/** PassThroughWriter is a Writable that hands every chunk to a function. */
+class PassThroughWriter extends WritableBase {
+  constructor(private readonly sink: (chunk: Uint8Array | string) => void) {
+    super();
+  }
+  override _write(chunk: Uint8Array | string, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.sink(chunk);
+    cb();
+  }
+}
+
 /** clackConfirm asks about each step with @clack/prompts on the terminal. */
 function clackConfirm(ctx: CliContext, style: Style): (a: PlannedAction) => Promise<Decision> {
   return async (a) => {
     const prompts = await import('@clack/prompts');
-    const io = { input: ctx.io.stdin as Readable, output: ctx.io.stdout as unknown as Writable };
+    const io = { input: ctx.io.stdin as Readable, output: promptOutput(ctx) };
     ctx.out('');
     ctx.out(renderAction(a, style, true));
     const answer = await prompts.select<Decision>({
       ...io,
       message: `Apply step ${a.rank} (${a.candidate.spec.action})?`,
       options: [
-        { value: 'apply', label: 'apply', hint: a.plan?.undo ? `undo: ${a.plan.undo}` : undefined },
+        {
+          value: 'apply',
+          label: 'apply',
+          hint: a.plan?.undo ? `undo: ${a.plan.undo.replaceAll('<id>', a.plan.id)}` : undefined,
+        },
         { value: 'skip', label: 'skip this step' },
         { value: 'abort', label: 'stop here (write the notice)' },
       ],

@@ -141,7 +141,49 @@ export interface CreateExampleOptions {
   readonly tmpDir?: string;
   /** PATH for the go and git commands (default /usr/local/bin:/usr/bin:/bin). */
   readonly path?: string;
+  /**
+   * The time the incident is replayed at: the log's timestamps and the commit dates are
+   * shifted so that the job failed FAILED_AGO_MS before it (default: now). Pass null to
+   * keep the committed times.
+   */
+  readonly now?: Date | null;
 }
+
+/** FAILED_AGO_MS is how long before the replay time the example's CI job failed. */
+export const FAILED_AGO_MS = 4 * 60_000;
+
+const LOG_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{7})Z/;
+
+/** logTimes returns the first and last timestamps of a GitHub Actions log (ms since the epoch). */
+function logTimes(text: string): { first?: number; last?: number } {
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const line of text.split('\n')) {
+    const m = LOG_TIME.exec(line);
+    if (!m) continue;
+    const t = Date.parse(`${m[1]}.${m[2]!.slice(0, 3)}Z`);
+    first ??= t;
+    last = t;
+  }
+  return { first, last };
+}
+
+/** shiftLog moves every line timestamp of a GitHub Actions log by offsetMs (whole milliseconds; the sub-ms digits kept). */
+export function shiftLog(text: string, offsetMs: number): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const m = LOG_TIME.exec(line);
+      if (!m) return line;
+      const t = Date.parse(`${m[1]}.${m[2]!.slice(0, 3)}Z`) + offsetMs;
+      const iso = new Date(t).toISOString();
+      return `${iso.slice(0, 23)}${m[2]!.slice(3)}Z${line.slice(m[0].length)}`;
+    })
+    .join('\n');
+}
+
+const shiftDate = (iso: string, offsetMs: number) =>
+  new Date(Date.parse(iso) + offsetMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 const GIT_IDENTITY = {
   GIT_AUTHOR_NAME: 'Dana Developer',
@@ -238,6 +280,12 @@ export async function createExampleWorld(name: string, options: CreateExampleOpt
         .join(''),
     );
 
+    // Replay: the job failed a few minutes ago, and the commits moved with it.
+    const logText = await readFile(path.join(src, 'ci.log'), 'utf8');
+    const { last } = logTimes(logText);
+    const replayAt = options.now === undefined ? new Date() : options.now;
+    const offset = replayAt && last !== undefined ? replayAt.getTime() - FAILED_AGO_MS - last : 0;
+
     // The project: a git repository with the example's history, HEAD = project/.
     const gitEnv = { ...env, ...GIT_IDENTITY };
     await git(project, gitEnv, 'init', '-q', '-b', 'main');
@@ -254,14 +302,15 @@ export async function createExampleWorld(name: string, options: CreateExampleOpt
     ];
     for (const step of steps) {
       await replaceFiles(project, step.from);
-      const dated = { ...gitEnv, GIT_AUTHOR_DATE: step.date, GIT_COMMITTER_DATE: step.date };
+      const date = shiftDate(step.date, offset);
+      const dated = { ...gitEnv, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
       await git(project, dated, 'add', '-A');
       await git(project, dated, 'commit', '-q', '--allow-empty', '-m', step.message);
       if (step.tag) await git(project, dated, 'tag', '-a', step.tag, '-m', `release ${step.tag}`);
     }
 
     const log = path.join(dir, 'ci.log');
-    await cp(path.join(src, 'ci.log'), log);
+    await writeFile(log, offset === 0 ? logText : shiftLog(logText, offset));
     return {
       name,
       spec,
