@@ -158,6 +158,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   } finally {
     clearTimeout(timer);
     if (!controller.signal.aborted) controller.abort(new CodedError('ERR_DOCTOR_DEADLINE', 'doctor: run finished'));
+    await session.close();
   }
 
   for (const def of selected) {

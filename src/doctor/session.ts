@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { GoEnv } from '../shared/goenv.js';
 import { CodedError } from '../shared/errors.js';
 import * as gover from '../mod/gover/index.js';
-import { downloadDirPath } from '../mod/modcache/index.js';
+import { LOCAL_HASHER, downloadDirPath, type Hasher } from '../mod/modcache/index.js';
 import * as module from '../mod/module/index.js';
 import * as modfile from '../mod/modfile/index.js';
 import * as gosum from '../mod/gosum/index.js';
@@ -502,6 +502,29 @@ export class DoctorSession {
       if (r.code !== 0 || !m) return { error: `go version failed: ${(r.stderr || r.stdout).trim()}` };
       return { version: m[1]!.replace(/-.*$/, ''), raw: r.stdout.trim() };
     });
+  }
+
+  #closed = false;
+
+  /**
+   * hasher hashes zips and extracted trees once per file for the run: modcache-integrity
+   * and gosum-verified share the hashes of cached zips. Module files are mostly small, so
+   * hashing stays on this thread (worker round trips cost more than they save; dirhash
+   * moves big zips to workers itself), overlapping with the network work of other checks.
+   */
+  hasher(): Hasher {
+    if (this.#closed) return LOCAL_HASHER;
+    return (this.#hasher ??= {
+      hashZip: (zip) => this.memo(`hashZip ${zip}`, () => LOCAL_HASHER.hashZip(zip)),
+      hashDir: (dir, prefix) => this.memo(`hashDir ${dir} ${prefix}`, () => LOCAL_HASHER.hashDir(dir, prefix)),
+    });
+  }
+  #hasher: Hasher | undefined;
+
+  /** close ends the session: later hashing is not memoised (checks still winding down after the deadline). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#hasher = undefined;
   }
 
   /** readText reads a file as UTF-8, or undefined when it does not exist. */

@@ -15,7 +15,6 @@
  * verified against go.sum), or `go clean -modcache`.
  */
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as modcache from '../../mod/modcache/index.js';
@@ -121,13 +120,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
 
   // go mod verify, in its words.
   ctx.step(`hashing ${plural(mods.length, 'cached module')}`);
-  const pool = modcache.createHashPool({ threads: Math.max(1, Math.min(os.availableParallelism(), 4)) });
-  let messages: string[][];
-  try {
-    messages = await modcache.verifyModules(cache, mods, { parallel: 8, hasher: pool });
-  } finally {
-    await pool.close();
-  }
+  const messages = await modcache.verifyModules(cache, mods, { parallel: 8, hasher: s.hasher() });
   ctx.signal.throwIfAborted();
   const modified = messages.flat();
   for (const m of modified) f.fail(m, fixCache);
