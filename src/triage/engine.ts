@@ -6,6 +6,7 @@
  * a long line is looked at through a window around it).
  */
 import { indentOf, normalizeLine } from './normalize.js';
+import { describeProxyHit, findProxyErrorBody, type ProxyBodyMatch, type ProxyHit } from './proxy-body.js';
 import type { RuleSet } from './rule-set.js';
 import type { Rule } from './types.js';
 
@@ -30,6 +31,8 @@ export interface LineHit {
   readonly timestamp?: string;
   readonly before: Array<{ line: number; text: string; timestamp?: string }>;
   readonly after: Array<{ line: number; text: string; timestamp?: string }>;
+  /** For a proxy-body rule: the modrescue proxy error body and the request it answered. */
+  readonly proxy?: ProxyHit;
 }
 
 /** Scan is the raw outcome of one pass, before ranking (see rank.ts). */
@@ -252,6 +255,8 @@ export class Scanner {
       let before: Array<{ line: number; text: string; timestamp?: string }> | undefined;
       for (const { text: raw } of texts) {
         const norm = normalizeLine(raw);
+        // A modrescue proxy error body on this line (looked for once, for proxy-body rules).
+        let body: ProxyBodyMatch | null | undefined;
         if (norm.timestamp !== undefined) this.scan.lastTimestamp = norm.timestamp;
         for (const pid of candidates) {
           const m = rs.patterns[pid]!.re.exec(norm.text);
@@ -264,14 +269,27 @@ export class Scanner {
                 const list = this.scan.mainHits[role.rule]!;
                 if (list.length >= MAX_HITS || (list.length > 0 && list[list.length - 1]!.line === lineNo)) break;
                 before ??= this.ringEntries().filter((e) => e.line < lineNo);
+                let hitCaptures = captures;
+                let proxy: ProxyHit | undefined;
+                const codes = rs.rules[role.rule]!.proxyCodes;
+                if (codes.length > 0) {
+                  // A proxy-body rule: the code token is only the pre-filter; the hit is
+                  // the body, parsed by the proxy's own parser.
+                  if (body === undefined) body = findProxyErrorBody(norm.text) ?? null;
+                  if (body === null || !codes.includes(body.body.code)) break;
+                  const d = describeProxyHit(body, before);
+                  proxy = d.hit;
+                  hitCaptures = { ...captures, ...d.captures };
+                }
                 const hit: LineHit = {
                   line: lineNo,
                   text: norm.text,
                   index: m.index,
-                  captures,
+                  captures: hitCaptures,
                   ...(norm.timestamp === undefined ? {} : { timestamp: norm.timestamp }),
                   before,
                   after: [],
+                  ...(proxy === undefined ? {} : { proxy }),
                 };
                 list.push(hit);
                 this.pendingAfter.push({ hit, left: CONTEXT_AFTER });

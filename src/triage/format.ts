@@ -41,7 +41,26 @@ export function jsonDocument(r: TriageResult, locate: LineLocator = identity): R
     summary: r.summary,
     causes: r.causes,
     nextSteps: r.nextSteps.map((s) => ({ title: s.title, command: s.command ?? null })),
+    proxy:
+      r.proxy === undefined
+        ? null
+        : {
+            code: r.proxy.code,
+            kind: r.proxy.kind,
+            subject: r.proxy.subject ?? null,
+            upstream: r.proxy.upstream ?? null,
+            reason: r.proxy.reason,
+            url: r.proxy.url ?? null,
+            line: r.proxy.line,
+          },
   };
+}
+
+/** proxyLine describes the modrescue proxy error body of a result in one line. */
+function proxyLine(p: NonNullable<TriageResult['proxy']>): string {
+  const at = p.url ? ` at ${p.url}` : '';
+  const up = p.upstream ? `; upstream ${p.upstream}` : '';
+  return `modrescue proxy${at} answered ${p.code} (${p.kind})${up}`;
 }
 
 function evidenceBlock(
@@ -90,10 +109,11 @@ export function formatHuman(r: TriageResult, locate: LineLocator = identity): st
   if (r.secondary.length > 0)
     lines.push(`also matched: ${r.secondary.map((s) => `${s.category} (${where(locate, s.line)})`).join(', ')}`);
   lines.push('', 'Evidence:', ...evidenceBlock(r.evidence, locate, r.matches));
-  if (r.modules.length > 0 || r.hosts.length > 0 || r.goVersion) lines.push('');
+  if (r.modules.length > 0 || r.hosts.length > 0 || r.goVersion || r.proxy) lines.push('');
   if (r.modules.length > 0) lines.push(`Modules: ${moduleList(r)}`);
   if (r.hosts.length > 0) lines.push(`Hosts:   ${r.hosts.join(', ')}`);
   if (r.goVersion) lines.push(`Go:      ${r.goVersion}`);
+  if (r.proxy) lines.push(`Proxy:   ${proxyLine(r.proxy)}`);
   lines.push('', `Why: ${r.summary}`);
   if (r.causes.length > 0) {
     lines.push('', 'Likely causes:');
@@ -130,6 +150,7 @@ export function formatMarkdown(r: TriageResult, locate: LineLocator = identity):
     );
   if (r.hosts.length > 0) lines.push(`| hosts | ${r.hosts.map((h) => `\`${h}\``).join(', ')} |`);
   if (r.goVersion) lines.push(`| go version | ${r.goVersion} |`);
+  if (r.proxy) lines.push(`| proxy | ${proxyLine(r.proxy).replace(/\|/g, '\\|')} |`);
   lines.push(
     '',
     '<details open><summary>Evidence</summary>',

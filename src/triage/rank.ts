@@ -4,11 +4,16 @@
  * server response are consequences and are demoted. Among the rest the root cause wins:
  * error before warning, then the higher rank (PRECEDENCE + rule priority), then the
  * earlier line. Everything else that matched is reported as secondary.
+ *
+ * A modrescue proxy error body (a proxy-body rule's hit) absorbs the other matches of the
+ * same failure: the go command's `reading <url>: <status>` line it answers and any other
+ * match on the body's own line. The body names the cause (its code) and the upstream
+ * more precisely than the status line or words quoted in its reason.
  */
 import { CONTEXT_AFTER, type LineHit, type Scan } from './engine.js';
 import { createRefs, extractRefs, moduleRootOf, isVersionLike, rootKind } from './extract.js';
 import { indentOf } from './normalize.js';
-import type { Category, Evidence, Rule, SecondaryFinding, Step, TriageResult } from './types.js';
+import type { Category, Evidence, ProxyFinding, Rule, SecondaryFinding, Step, TriageResult } from './types.js';
 
 interface Candidate {
   rule: Rule;
@@ -54,6 +59,8 @@ export const PLACEHOLDERS = [
   'privatePattern',
   'url',
   'test',
+  'upstream',
+  'proxy',
 ] as const;
 
 function fill(text: string, values: Record<string, string | undefined>): string {
@@ -64,8 +71,19 @@ function fill(text: string, values: Record<string, string | undefined>): string 
 export function decide(scan: Scan): TriageResult {
   const rules = scan.ruleSet.rules;
   const candidates: Candidate[] = [];
+  const validHits = rules.map((rule, i) => scan.mainHits[i]!.filter((h) => holds(scan, i, rule, h)));
+  // Lines absorbed by a proxy error body: the body's line and the request line it answers.
+  const absorbed = new Set<number>();
   rules.forEach((rule, i) => {
-    const valid = scan.mainHits[i]!.filter((h) => holds(scan, i, rule, h));
+    if (rule.proxyCodes.length === 0) return;
+    for (const h of validHits[i]!) {
+      absorbed.add(h.line);
+      if (h.proxy?.requestLine !== undefined) absorbed.add(h.proxy.requestLine);
+    }
+  });
+  rules.forEach((rule, i) => {
+    let valid = validHits[i]!;
+    if (rule.proxyCodes.length === 0 && absorbed.size > 0) valid = valid.filter((h) => !absorbed.has(h.line));
     if (valid.length === 0) return;
     const unquoted = rule.quotable ? valid.filter((h) => !isQuoted(scan, h)) : valid;
     candidates.push({ rule, hits: unquoted.length > 0 ? unquoted : valid, quoted: unquoted.length === 0 });
@@ -131,6 +149,14 @@ export function decide(scan: Scan): TriageResult {
   // Modules, hosts, URLs: from the primary's hits and their context.
   const refs = createRefs();
   for (const h of hits.slice(0, 20)) {
+    if (h.proxy !== undefined) {
+      // The upstream a proxy body names comes first: it is the host that failed.
+      const up = h.proxy.body.upstream;
+      if (up !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(up)) refs.urls.add(up);
+      if (h.captures['host'] !== undefined) refs.hosts.add(h.captures['host']);
+      const m = h.captures['module'];
+      if (m !== undefined) refs.modules.add(m, h.captures['version'], 'exact');
+    }
     for (const b of h.before) extractRefs(b.text, refs);
     extractRefs(h.text, refs);
     for (const a of h.after) extractRefs(a.text, refs);
@@ -162,7 +188,10 @@ export function decide(scan: Scan): TriageResult {
     .flatMap((c) => c.hits)
     .map((h) => h.captures['goversion'])
     .find((v) => v !== undefined);
-  const firstError = candidates.filter((c) => c.rule.severity === 'error').flatMap((c) => c.hits.map((h) => h.line));
+  // A proxy body's error starts at the go command's request line it answers.
+  const firstError = candidates
+    .filter((c) => c.rule.severity === 'error')
+    .flatMap((c) => c.hits.map((h) => Math.min(h.line, h.proxy?.requestLine ?? h.line)));
   const firstErrorAt = firstError.length > 0 ? Math.min(...firstError) : undefined;
   const firstHit = hits[0]!;
   const firstErrorTime =
@@ -172,6 +201,7 @@ export function decide(scan: Scan): TriageResult {
     scan.lastTimestamp;
   const mod = modules.find((m) => m.version !== undefined) ?? modules[0];
   const host = firstHit.captures['host'] ?? [...refs.hosts][0];
+  const proxy = proxyFinding(hits, candidates);
   const values: Record<string, string | undefined> = {
     module: mod ? (mod.version ? `${mod.path}@${mod.version}` : mod.path) : undefined,
     modulePath: mod?.path,
@@ -181,6 +211,8 @@ export function decide(scan: Scan): TriageResult {
     privatePattern: privatePattern(mod?.path ?? host),
     url: firstHit.captures['url'] ?? [...refs.urls][0],
     test: firstHit.captures['test'],
+    upstream: firstHit.captures['upstream'] ?? proxy?.upstream,
+    proxy: firstHit.captures['proxy'] ?? proxy?.url,
   };
   const nextSteps: Step[] = rule.steps.map((s) =>
     s.command === undefined
@@ -191,9 +223,14 @@ export function decide(scan: Scan): TriageResult {
   if (primary.quoted) confidence *= 0.6;
   if (rule.severity === 'warning') confidence *= 0.8;
   const notFailure = success && rule.severity === 'warning' && !candidates.some((c) => c.rule.severity === 'error');
-  const detail = [values.module, host && !values.module?.startsWith(host) ? host : undefined]
+  const upstream = firstHit.proxy?.body.upstream;
+  const detail = [
+    values.module,
+    upstream !== undefined ? `upstream ${upstream}` : host && !values.module?.startsWith(host) ? host : undefined,
+  ]
     .filter(Boolean)
     .join(', ');
+  const explanation = fill(rule.explanation, values);
   return {
     category: rule.category,
     class: rule.class,
@@ -209,12 +246,38 @@ export function decide(scan: Scan): TriageResult {
     ...(goVersion === undefined ? {} : { goVersion }),
     ...(firstErrorAt === undefined ? {} : { firstErrorAt }),
     ...(firstErrorTime === undefined ? {} : { firstErrorTime }),
-    summary: detail ? `${rule.summary} (${detail}). ${rule.explanation}` : `${rule.summary}. ${rule.explanation}`,
+    summary: detail ? `${rule.summary} (${detail}). ${explanation}` : `${rule.summary}. ${explanation}`,
     causes: rule.causes,
     nextSteps,
     notFailure,
     lines: scan.lines,
     context: { ...scan.context },
+    ...(proxy === undefined ? {} : { proxy }),
+  };
+}
+
+/**
+ * proxyFinding returns the proxy error body behind the verdict: the first among the
+ * primary's hits, else the first anywhere in the log (a body that is not the root cause
+ * still says which upstream failed).
+ */
+function proxyFinding(hits: readonly LineHit[], candidates: readonly Candidate[]): ProxyFinding | undefined {
+  const h =
+    hits.find((x) => x.proxy !== undefined) ??
+    candidates
+      .flatMap((c) => c.hits)
+      .filter((x) => x.proxy !== undefined)
+      .sort((a, b) => a.line - b.line)[0];
+  if (h?.proxy === undefined) return undefined;
+  const { body, baseUrl } = h.proxy;
+  return {
+    code: body.code,
+    kind: body.kind,
+    ...(body.subject === undefined ? {} : { subject: body.subject }),
+    ...(body.upstream === undefined ? {} : { upstream: body.upstream }),
+    reason: body.reason,
+    ...(baseUrl === undefined ? {} : { url: baseUrl }),
+    line: h.line,
   };
 }
 

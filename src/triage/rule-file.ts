@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { z } from 'zod';
 import { CodedError } from '../shared/errors.js';
 import { literalsOf } from './literals.js';
+import { PROXY_ERROR_CODES, proxyCodePattern } from './proxy-body.js';
 import { CATEGORIES, CLASSES, PRECEDENCE, type CaptureCondition, type Pattern, type Rule } from './types.js';
 
 const patternSchema = z.union([
@@ -30,11 +31,12 @@ const ruleSchema = z
     severity: z.enum(['error', 'warning']).default('error'),
     confidence: z.number().min(0).max(1).default(0.8),
     priority: z.number().int().min(-9).max(9).default(0),
-    patterns: z.array(patternSchema).min(1),
+    patterns: z.array(patternSchema).min(1).optional(),
+    proxyCodes: z.array(z.enum(PROXY_ERROR_CODES)).min(1).optional(),
     with: z.array(patternSchema).default([]),
     not: z.array(patternSchema).default([]),
     window: z.number().int().min(0).max(200).default(8),
-    quotable: z.boolean().default(true),
+    quotable: z.boolean().optional(),
     where: z
       .record(z.string(), z.object({ match: z.string().optional(), notMatch: z.string().optional() }).strict())
       .default({}),
@@ -43,7 +45,19 @@ const ruleSchema = z
     causes: z.array(z.string().min(1)).min(1),
     steps: z.array(z.object({ title: z.string().min(1), command: z.string().min(1).optional() }).strict()).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.patterns === undefined && r.proxyCodes === undefined)
+      ctx.addIssue({ code: 'custom', message: 'a rule needs patterns (or proxyCodes)', path: ['patterns'] });
+    if (r.patterns !== undefined && r.proxyCodes !== undefined)
+      ctx.addIssue({ code: 'custom', message: 'a rule has patterns or proxyCodes, not both', path: ['proxyCodes'] });
+    if (r.proxyCodes !== undefined && r.quotable === true)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a proxyCodes rule matches the server response itself: it cannot be quotable',
+        path: ['quotable'],
+      });
+  });
 
 const fileSchema = z
   .object({
@@ -143,13 +157,23 @@ export function parseRuleFile(source: RuleSource): { rules: Rule[]; errors: Rule
     const base = ['rules', i];
     const problems: Array<{ path: PropertyKey[]; message: string }> = [];
     const compileAll = (key: 'patterns' | 'with' | 'not') =>
-      r[key].flatMap((p, j) => {
+      (r[key] ?? []).flatMap((p, j) => {
         const errs: string[] = [];
         const c = compilePattern(p, () => at([...base, key, j]), errs);
         for (const m of errs) problems.push({ path: [...base, key, j], message: m });
         return c ? [c] : [];
       });
-    const patterns = compileAll('patterns');
+    const proxyCodes = r.proxyCodes ?? [];
+    const patterns =
+      proxyCodes.length > 0
+        ? [
+            {
+              source: proxyCodePattern(proxyCodes),
+              re: new RegExp(proxyCodePattern(proxyCodes)),
+              literals: proxyCodes.map((c) => `[${c.toLowerCase()}]`),
+            },
+          ]
+        : compileAll('patterns');
     const withP = compileAll('with');
     const notP = compileAll('not');
     const where: Record<string, CaptureCondition> = {};
@@ -178,10 +202,11 @@ export function parseRuleFile(source: RuleSource): { rules: Rule[]; errors: Rule
       confidence: r.confidence,
       rank: PRECEDENCE[parsed.data.category] + r.priority,
       patterns,
+      proxyCodes,
       with: withP,
       not: notP,
       window: r.window,
-      quotable: r.quotable,
+      quotable: proxyCodes.length > 0 ? false : (r.quotable ?? true),
       where,
       example: r.example,
       explanation: r.explanation.trim(),

@@ -2,6 +2,7 @@
  * The data of triage: categories, classes, rules as loaded from the YAML knowledge base,
  * and the result document (the `--json` shape, schemaVersion 1).
  */
+import type { ProxyErrorCode, ProxyErrorKind } from '../proxy/errors.js';
 
 /** CATEGORIES are the failure categories, exactly the ids of the shared triage corpus, plus `unknown`. */
 export const CATEGORIES = [
@@ -91,6 +92,12 @@ export interface Rule {
   /** Rank used to pick the root cause: PRECEDENCE[category] + the rule's priority offset. */
   readonly rank: number;
   readonly patterns: readonly Pattern[];
+  /**
+   * For a proxy-body rule (`proxyCodes:` in YAML): the modrescue proxy error codes it
+   * classifies. Its hits are lines holding a proxy error body with one of these codes
+   * (parsed by src/proxy/errors.ts), never demoted as quoted; empty for other rules.
+   */
+  readonly proxyCodes: readonly ProxyErrorCode[];
   /** Patterns that must all occur within `window` lines of a hit. */
   readonly with: readonly Pattern[];
   /** Patterns that cancel a hit when they occur within `window` lines. */
@@ -138,6 +145,24 @@ export interface RuleHit {
   readonly timestamp?: string;
 }
 
+/**
+ * ProxyFinding is a `modrescue proxy serve` error body found in the log (src/proxy/errors.ts
+ * `<kind>: <subject>[ from <upstream>]: <reason> [<code>]`): which upstream failed, how.
+ */
+export interface ProxyFinding {
+  readonly code: ProxyErrorCode;
+  readonly kind: ProxyErrorKind;
+  /** What was asked for (`rsc.io/quote@v1.5.2.zip`, `rsc.io/quote/@v/list`, …). */
+  readonly subject?: string;
+  /** The upstream that failed or served the refused content (credentials redacted by the proxy). */
+  readonly upstream?: string;
+  readonly reason: string;
+  /** The modrescue proxy's base URL, from the request the go command reported. */
+  readonly url?: string;
+  /** The log line of the body. */
+  readonly line: number;
+}
+
 /** TriageResult is what triage concludes about one log (the `--json` document without schemaVersion). */
 export interface TriageResult {
   readonly category: Verdict;
@@ -168,4 +193,6 @@ export interface TriageResult {
   readonly lines: number;
   /** Impact hints read from the log (job, pipeline, branch), when present. */
   readonly context: Readonly<Record<string, string>>;
+  /** The modrescue proxy error body behind the verdict (else the first in the log), when there is one. */
+  readonly proxy?: ProxyFinding;
 }
