@@ -60,15 +60,26 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
         throw e;
       }
     };
-    const ex = await loader.expandGraph(rs);
-    if (ex.err) throw ex.err;
-    loader.requirements = ex.rs;
-    const mg = ex.mg;
-    const opts = { loadTests: !vendor, vendorAll: vendor };
+    // As loadFromRoots: an unpruned graph is loaded (and its roots made consistent) up
+    // front; a pruned one is read lazily, packages being looked up in the roots first.
+    let mg;
+    let graphError: Error | undefined;
+    let listRS = rs;
+    if (rs.pruning === 'unpruned') {
+      const ex = await loader.expandGraph(rs);
+      if (ex.err) throw ex.err;
+      loader.requirements = listRS = ex.rs;
+      mg = ex.mg;
+    } else {
+      const g = await loader.graph(rs);
+      mg = g.mg;
+      graphError = g.err;
+    }
+    const opts = { loadTests: !vendor, vendorAll: vendor, ...(graphError ? { graphError } : {}) };
     let text: string;
     if (flags.values['m']) {
       const lister = new Lister({ loader, modcache: opened.modcache });
-      const listed = await lister.list(ex.rs, flags.args, {});
+      const listed = await lister.list(listRS, flags.args, {});
       if (listed.err) throw listed.err;
       for (const w of listed.warnings) ctx.err(w);
       const pg = await loadAll(mg, moduleDir, opts);

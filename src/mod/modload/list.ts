@@ -16,6 +16,7 @@ import * as modcache from '../modcache/index.js';
 import { key } from '../mvs/index.js';
 import { CodedError } from '../internal/errors.js';
 import { retractionsFor, type Loader, type ModuleGraph, type Requirements } from './load.js';
+import { query as queryModule } from './query.js';
 import type { GoModRetract, ModuleVersion, VersionInfo } from './types.js';
 
 /** ModulePublic mirrors cmd/go's modinfo.ModulePublic (field order = JSON order). */
@@ -88,6 +89,11 @@ function isNoMatch(e: unknown): boolean {
   return e instanceof CodedError && e.code === 'ERR_GOPROXY_NO_MATCH';
 }
 
+/** isDisallowed reports whether e says a version is excluded or retracted (errors.Is(err, ErrDisallowed)). */
+function isDisallowed(e: unknown): boolean {
+  return e instanceof CodedError && e.code === 'ERR_MODLOAD_DISALLOWED';
+}
+
 /** DisallowedError says a version is excluded or retracted (errors.Is(err, ErrDisallowed)). */
 class DisallowedError extends CodedError {
   readonly rationale: readonly string[];
@@ -125,30 +131,23 @@ export class Lister {
   }
 
   /**
-   * query resolves path@q as modload.Query: an exact canonical version is a stat (and
-   * must be allowed); other queries go to the source's query. The resolved version's
-   * .info is cached as the go command's cachingRepo does.
+   * query resolves path@q as modload.Query (see query.ts); with allowed, excluded and
+   * retracted versions are skipped (CheckAllowed). Resolved versions' .info files are
+   * cached through the source, as the go command's cachingRepo does.
    */
-  async query(p: string, q: string, current: string, allowed?: (m: ModuleVersion) => Promise<boolean>) {
-    if (semver.isValid(q) && semver.canonical(q) === q) {
-      const info = await this.stat({ path: p, version: q });
-      if (allowed && !(await allowed({ path: p, version: info.version }))) {
-        throw new CodedError('ERR_GOPROXY_NO_MATCH', `${p}@${info.version}: disallowed module version`, {
-          path: p,
-          version: info.version,
-        });
-      }
-      return info;
-    }
-    const src = this.#loader.options.source;
-    if (!src.query) throw new Error(`${p}@${q}: version queries are not supported by this module source`);
-    const info = await src.query(p, q, { current, ...(allowed ? { allowed } : {}) });
-    try {
-      return await this.stat({ path: p, version: info.version });
-    } catch {
-      return info;
-    }
+  query(p: string, q: string, current: string, allowed?: boolean): Promise<VersionInfo> {
+    return queryModule(this.#loader, p, q, current, allowed ? this.allowedTri : undefined);
   }
+
+  /** allowedTri turns checkAllowed into the query's filter: allowed, "disallowed", or the error that decided nothing. */
+  readonly allowedTri = async (m: ModuleVersion): Promise<true | 'disallowed' | Error> => {
+    try {
+      await this.checkAllowed(m);
+      return true;
+    } catch (e) {
+      return isDisallowed(e) ? 'disallowed' : e instanceof Error ? e : new Error(String(e));
+    }
+  };
 
   /** queryLatestVersionIgnoringRetractions returns the latest version of p (or its replacement). */
   latestIgnoringRetractions(p: string): Promise<ModuleVersion> {
@@ -191,7 +190,12 @@ export class Lister {
       );
     }
     const hits = retractionsFor(m.version, retract);
-    if (hits) throw new DisallowedError(m, 'retracted', hits);
+    if (hits)
+      throw new DisallowedError(
+        m,
+        'retracted',
+        hits.filter((r) => r !== ''),
+      );
   }
 
   /** checkAllowed is CheckAllowed: excluded by a main module, or retracted. */
@@ -199,16 +203,6 @@ export class Lister {
     if (this.#loader.excluded.has(key(m))) throw new DisallowedError(m, 'excluded');
     await this.checkRetractions(m);
   }
-
-  /** allowedBool turns checkAllowed into a query filter: only disallowed versions are skipped. */
-  readonly allowedBool = async (m: ModuleVersion): Promise<boolean> => {
-    try {
-      await this.checkAllowed(m);
-      return true;
-    } catch (e) {
-      return !(e instanceof DisallowedError);
-    }
-  };
 
   /** versions lists the versions of p that pass allowed, sorted (modload.versions). */
   async versions(p: string, withRetracted: boolean): Promise<string[]> {
@@ -238,9 +232,9 @@ export class Lister {
     if (!mp.Version) return;
     let info: VersionInfo;
     try {
-      info = await this.query(mp.Path, 'upgrade', mp.Version, this.allowedBool);
+      info = await this.query(mp.Path, 'upgrade', mp.Version, true);
     } catch (e) {
-      if (e instanceof DisallowedError || isNotFound(e) || isNoMatch(e)) return;
+      if (isDisallowed(e) || isNotFound(e) || isNoMatch(e)) return;
       mp.Error ??= { Err: errMessage(e) };
       return;
     }
@@ -451,7 +445,7 @@ export class Lister {
         const revision = isRevisionQuery(vers);
         jobs.push(async () => {
           try {
-            const info = await this.query(p, vers, current, revision || mode.retracted ? undefined : this.allowedBool);
+            const info = await this.query(p, vers, current, !(revision || mode.retracted));
             const mp = await this.moduleInfo(undefined, { path: p, version: info.version }, mode);
             if (vers !== mp.Version) mp.Query = vers;
             return orderKeys(mp);

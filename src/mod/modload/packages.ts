@@ -59,6 +59,8 @@ export interface LoadAllOptions {
   readonly vendorAll?: boolean;
   /** Extra import paths to load first (the packages named on the command line). */
   readonly extraRoots?: readonly string[];
+  /** The error that kept mg incomplete: lookups that need the whole graph fail with it. */
+  readonly graphError?: Error;
 }
 
 /** hasGoFiles reports whether dir holds a .go file (fsys.IsDirWithGoFiles: any regular or symlinked non-directory). */
@@ -196,16 +198,12 @@ export async function loadAll(
 
   /** importFromModules resolves importPath to the one module (and directory) that provides it. */
   const resolve = async (importPath: string): Promise<{ module?: ModuleVersion; dir?: string; error?: string }> => {
-    if (isStandardImportPath(importPath)) {
-      if (isStdPackage(importPath)) return {};
-      return { error: `package ${importPath} is not in GOROOT` };
-    }
-    try {
-      checkImportPath(importPath);
-    } catch (e) {
-      return { error: `malformed import path "${importPath}": ${(e as Error).message}` };
-    }
+    const pathIsStd = isStandardImportPath(importPath);
+    if (pathIsStd && isStdPackage(importPath)) return {};
+    const pathErr = checkImportPath(importPath);
+    if (pathErr) return { error: pathErr.message };
     for (const full of mg.pruning === 'pruned' ? [false, true] : [true]) {
+      if (full && options.graphError) return { error: options.graphError.message };
       const found: Array<{ m: ModuleVersion; dir: string }> = [];
       for (const m of candidates(importPath, full)) {
         const r = await fetchDir(m);
@@ -224,6 +222,7 @@ export async function loadAll(
         };
       }
     }
+    if (pathIsStd) return { error: `package ${importPath} is not in GOROOT` };
     return { error: `no required module provides package ${importPath}; to add it:\n\tgo get ${importPath}` };
   };
 
