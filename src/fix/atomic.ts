@@ -55,10 +55,16 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * writeAtomic replaces file with data: temporary file in the same directory, fsync,
  * rename, fsync of the directory. The mode is the existing file's, else `mode` (default
- * 0644). Parent directories are created (0755). On failure the temporary file is removed
- * and the target is untouched.
+ * 0644); with `force` it is `mode` in any case (credentials files, restored modes). Parent
+ * directories are created (0755). On failure the temporary file is removed and the target
+ * is untouched.
  */
-export async function writeAtomic(file: string, data: Uint8Array | string, mode?: number): Promise<void> {
+export async function writeAtomic(
+  file: string,
+  data: Uint8Array | string,
+  mode?: number,
+  force = false,
+): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   const keep = await fileMode(file);
@@ -71,7 +77,7 @@ export async function writeAtomic(file: string, data: Uint8Array | string, mode?
     } finally {
       await fh.close();
     }
-    await chmod(tmp, keep ?? mode ?? 0o644);
+    await chmod(tmp, (force ? mode : undefined) ?? keep ?? mode ?? 0o644);
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -39,12 +39,17 @@ export function fileDiff(options: {
     options.after === undefined ? undefined : options.after.split(SECRET_PLACEHOLDER).join(options.secret ?? '');
   const shownAfter = options.after === undefined ? undefined : options.after.split(SECRET_PLACEHOLDER).join('***');
   const secrets = options.secret ? [options.secret] : [];
+  const same =
+    options.before !== undefined &&
+    realAfter !== undefined &&
+    Buffer.from(realAfter).equals(Buffer.from(options.before));
+  const shownBefore = options.secret ? beforeText?.split(options.secret).join('***') : beforeText;
   return {
     path: options.path,
     role: options.role,
     kind: options.before === undefined ? 'create' : options.after === undefined ? 'delete' : 'modify',
     before: options.before === undefined ? null : sha256(options.before),
     after: realAfter === undefined ? null : sha256(realAfter),
-    unified: redact(unifiedDiff(options.label, beforeText, shownAfter), secrets),
+    unified: same ? '' : redact(unifiedDiff(options.label, shownBefore, shownAfter), secrets),
   };
 }

@@ -330,7 +330,7 @@ async function perform(i: number, op: Operation, st: ApplyState, pc: PlanContext
     case 'write-file': {
       const w = st.writes.get(i)!;
       if (w.data === undefined) await removeFile(op.path);
-      else await writeAtomic(op.path, w.data, op.mode);
+      else await writeAtomic(op.path, w.data, op.mode, op.secretEnv !== undefined);
       st.written.add(i);
       return;
     }
@@ -405,7 +405,7 @@ async function rollback(plan: Plan, st: ApplyState, pc: PlanContext): Promise<st
   for (const i of [...st.written].sort((a, b) => b - a)) {
     const w = st.writes.get(i)!;
     try {
-      if (w.backup) await writeAtomic(w.op.path, await readFile(w.backup), w.mode);
+      if (w.backup) await writeAtomic(w.op.path, await readFile(w.backup), w.mode, w.mode !== undefined);
       else await removeFile(w.op.path);
       st.written.delete(i);
     } catch (e) {

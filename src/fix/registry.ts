@@ -9,6 +9,7 @@ import { ACTION_IDS, type ActionId, type ActionInfo, type ActionSpec } from './t
 import * as replace from './actions/replace.js';
 import * as pin from './actions/pin.js';
 import * as sum from './actions/sum.js';
+import * as privateAction from './actions/private.js';
 import * as cache from './actions/cache.js';
 import * as proxy from './actions/proxy.js';
 
@@ -21,7 +22,14 @@ export interface ActionDefinition {
 type Planner<S> = (spec: S, pc: PlanContext) => Promise<PlanDraft>;
 const def = <S>(m: { info: ActionInfo; plan: Planner<S> }): ActionDefinition => m as unknown as ActionDefinition;
 
-const DEFINITIONS: readonly ActionDefinition[] = [def(proxy), def(cache), def(replace), def(pin), def(sum)];
+const DEFINITIONS: readonly ActionDefinition[] = [
+  def(proxy),
+  def(cache),
+  def(replace),
+  def(pin),
+  def(sum),
+  def(privateAction),
+];
 
 /** ACTIONS lists the metadata of every action, in ACTION_IDS order. */
 export const ACTIONS: readonly ActionInfo[] = DEFINITIONS.map((d) => d.info).sort(

@@ -5,7 +5,7 @@
  *   removed when the action created it), with its old mode; the result is checked against
  *   the journalled `before` hash. If a file changed since the action (its hash is neither
  *   the action's `after` nor its `before`), undo refuses and says which files, unless
- *   `--force`. Undo always copies the bytes it replaces to its own backup directory first.
+ *   `--force`, which first copies the bytes it replaces to undo's own backup directory.
  * - Go env file, $GITHUB_ENV, .gitconfig, .netrc are files like any other; shell-scope
  *   changes are reverted by printing the `export`/`unset` lines to eval.
  * - Git: a branch the action created is deleted if it still points where the action put
@@ -200,12 +200,14 @@ async function undoLocked(id: string | undefined, pc: PlanContext, options: Undo
     );
   }
 
-  // Back up what undo will overwrite (always; with --force it is the only copy of new work).
+  // Back up what undo will overwrite when it is not simply what the action wrote (with
+  // --force it is the only copy of new work). The action's own bytes are not copied: they
+  // can be made again, and they may hold a credential.
   const fileChanges: FileChange[] = [];
   let n = 0;
   for (const t of tasks) {
     let backup: string | undefined;
-    if (t.current !== null) {
+    if (t.current !== null && t.current !== t.change.after) {
       backup = path.join(backupDir, 'files', `${n++}-${path.basename(t.change.path)}`);
       await backupFile(t.change.path, backup);
     }
@@ -241,7 +243,7 @@ async function undoLocked(id: string | undefined, pc: PlanContext, options: Undo
     for (const t of tasks) {
       const f = t.change;
       if (f.before === null) await removeFile(f.path);
-      else await writeAtomic(f.path, await readFile(f.backup!), f.mode);
+      else await writeAtomic(f.path, await readFile(f.backup!), f.mode, f.mode !== undefined);
       const now = await hashFile(f.path);
       if (now !== f.before) {
         throw new CodedError('ERR_UNDO_FAILED', `${pc.label(f.path)}: restored bytes do not have the journalled hash`, {
