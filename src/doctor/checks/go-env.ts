@@ -84,7 +84,8 @@ const RISKY: readonly EnvName[] = [
   'GOAUTH',
 ];
 
-function fixFor(name: string): DoctorFix {
+/** fixFor is the fix hint for a problem with name; fromFile says the value comes from the go env file. */
+function fixFor(name: string, fromFile = false): DoctorFix {
   switch (name) {
     case 'GOPROXY':
       return fixAction('proxy', '', 'sets a working GOPROXY (or a temporary local proxy) for this shell and CI');
@@ -96,10 +97,15 @@ function fixFor(name: string): DoctorFix {
     case 'GOTOOLCHAIN':
       return fixAction('toolchain', '', 'chooses a toolchain that can build this module');
     default:
-      return fixCommand(
-        `go env -u ${name}`,
-        `removes ${name} from the go env file (then set it where CI can see it, if needed)`,
-      );
+      return fromFile
+        ? fixCommand(
+            `go env -u ${name}`,
+            `removes ${name} from the go env file (then set it where CI can see it, if needed)`,
+          )
+        : fixCommand(
+            `unset ${name}`,
+            `clears ${name} in this shell; fix it where it is set (CI configuration, shell profile)`,
+          );
   }
 }
 
@@ -110,7 +116,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const fromFile = (name: EnvName) => vars[name].source === 'go env file';
 
   for (const p of s.env.problems) {
-    f.fail(`${redact(p.message)} (${p.name} from ${s.whereFrom(p.name)})`, fixFor(p.name));
+    f.fail(`${redact(p.message)} (${p.name} from ${s.whereFrom(p.name)})`, fixFor(p.name, fromFile(p.name)));
     f.evidence({ variable: p.name, code: p.code, message: redact(p.message) });
   }
 
@@ -131,7 +137,10 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       fixCommand('go mod vendor', 'creates the vendor directory (or remove -mod=vendor from GOFLAGS)'),
     );
   } else if (mode?.from === 'GOFLAGS' && mode.mode !== 'mod' && mode.mode !== 'readonly' && mode.mode !== 'vendor') {
-    f.fail(`${s.describe('GOFLAGS')}: -mod may only be set to readonly, vendor, or mod`, fixFor('GOFLAGS'));
+    f.fail(
+      `${s.describe('GOFLAGS')}: -mod may only be set to readonly, vendor, or mod`,
+      fixFor('GOFLAGS', fromFile('GOFLAGS')),
+    );
   }
 
   const goproxy = s.v('GOPROXY');

@@ -65,6 +65,17 @@ describe('gomod-syntax', () => {
     expect(r.fix?.action).toBe('sum');
   });
 
+  it('reports a go.work that does not parse (GOWORK)', async () => {
+    const w = await world();
+    const work = path.join(w.dir, 'go.work');
+    await writeFile(work, 'go 1.19\n\nuse (\n\t./app\n\nbogus ./x\n');
+    w.env = { ...w.env, GOWORK: work };
+    const r = await check(w, 'gomod-syntax');
+    expect(r.status).toBe('fail');
+    expect(r.summary).toBe('errors parsing go.work:');
+    expect(r.details.join('\n')).toMatch(new RegExp(`^${work}:\\d+`, 'm'));
+  });
+
   it('reports two different hashes for one module version', async () => {
     const w = await world();
     await w.write({

@@ -170,6 +170,18 @@ describe('gosum-verified', () => {
     expect(r.fix?.action).toBe('cache');
   });
 
+  it('returns what it verified when the deadline passes (zip downloads hang)', async () => {
+    const w = await world();
+    w.proxy.setFault('*.zip', { kind: 'hang' });
+    const report = await runDoctor(
+      await w.options({ only: ['gosum-verified'], timeoutMs: 1_500, probeTimeoutMs: 30_000 }),
+    );
+    const r = report.checks[0]!;
+    expect(r.status).toBe('warn');
+    expect(r.summary).toMatch(/^the deadline passed after \d+ lines of 6 were verified/);
+    expect(text(r)).toMatch(/could not be compared with any other source before the deadline/);
+  });
+
   it('a private module (GONOSUMDB) whose content changed: a moved tag', async () => {
     const w = await world();
     w.env = { ...w.env, GONOSUMDB: 'rsc.io/quote' };
