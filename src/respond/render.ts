@@ -141,6 +141,18 @@ export function renderSummary(doc: IncidentDoc, s: Style = PLAIN): string {
       out.push(`  ${s.dim('build not run: ' + doc.verification.commandSkipped)}`);
     }
   }
+  if (doc.outcome === 'not-fixed' && applied.length > 0) {
+    out.push(
+      '',
+      s.yellow(
+        `${applied.length === 1 ? 'The applied action stays' : `The ${applied.length} applied actions stay`} in place; take ${applied.length === 1 ? 'it' : 'them'} back with: ${applied
+          .slice()
+          .reverse()
+          .map((a) => `modrescue undo ${a.journalId}`)
+          .join(' && ')}`,
+      ),
+    );
+  }
   if (doc.aliases) {
     out.push('', 'In this example');
     for (const [real, local] of Object.entries(doc.aliases)) out.push(`  ${real} is played by ${local}`);

@@ -80,7 +80,8 @@ Log (optional; without one, the failing checks name the problem):
 
 Examples (offline, on a copy; examples/ in the source tree):
   --example NAME       run on a copy of the bundled incident NAME (the workspace is
-                       kept and printed; --clean removes it); --list-examples lists them
+                       kept and printed; --clean removes it); --list-examples lists them.
+                       MODRESCUE_EXAMPLES names another examples directory.
 
 Without a terminal and without --yes or --dry-run, respond only plans (as
 --dry-run) and says so. Undo any applied action with: modrescue undo <id>.
@@ -243,7 +244,8 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
   const v = flags.values;
   const str = (k: keyof typeof FLAGS) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   if (v['list-examples'] === true) {
-    for (const n of await listExamples()) ctx.out(n);
+    const root = ctx.io.env['MODRESCUE_EXAMPLES'];
+    for (const n of await listExamples(root ? ctx.resolve(root) : undefined)) ctx.out(n);
     return EXIT.OK;
   }
   const lang = str('lang') ?? 'en';
@@ -269,6 +271,7 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
   if (str('example') !== undefined) {
     if (str('project') !== undefined) throw usageError('respond: --example and --project exclude each other');
     world = await createExampleWorld(str('example')!, {
+      ...(ctx.io.env['MODRESCUE_EXAMPLES'] ? { root: ctx.resolve(ctx.io.env['MODRESCUE_EXAMPLES']) } : {}),
       ...(ctx.io.env['TMPDIR'] ? { tmpDir: ctx.io.env['TMPDIR'] } : {}),
       ...(ctx.io.env['PATH'] ? { path: ctx.io.env['PATH'] } : {}),
     });
@@ -399,11 +402,15 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
       ctx.out(outStyle.bold(lang === 'zh' ? '时间线（UTC）' : 'Timeline (UTC)'));
       ctx.out(clean(result.timeline.trimEnd()));
       ctx.out('');
-      ctx.out(`Incident written to ${result.dir}`);
-      ctx.out(
-        `Post-incident record: modrescue report ${result.incident.id} --project ${result.incident.project} --format html > report.html`,
-      );
-      if (world && v['clean'] !== true) ctx.out(`Example workspace kept: ${world.dir} (remove it with rm -rf)`);
+      if (world && v['clean'] === true) {
+        ctx.out(`Example workspace ${world.dir} removed (--clean).`);
+      } else {
+        ctx.out(`Incident written to ${result.dir}`);
+        ctx.out(
+          `Post-incident record: modrescue report ${result.incident.id} --project ${result.incident.project} --format html > report.html`,
+        );
+        if (world) ctx.out(`Example workspace kept: ${world.dir} (remove it with rm -rf)`);
+      }
       ctx.out(outStyle.bold(closingLine(result.incident)));
     }
     const o = result.incident.outcome;
