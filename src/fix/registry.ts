@@ -10,6 +10,7 @@ import * as replace from './actions/replace.js';
 import * as pin from './actions/pin.js';
 import * as sum from './actions/sum.js';
 import * as privateAction from './actions/private.js';
+import * as toolchain from './actions/toolchain.js';
 import * as cache from './actions/cache.js';
 import * as proxy from './actions/proxy.js';
 
@@ -29,6 +30,7 @@ const DEFINITIONS: readonly ActionDefinition[] = [
   def(pin),
   def(sum),
   def(privateAction),
+  def(toolchain),
 ];
 
 /** ACTIONS lists the metadata of every action, in ACTION_IDS order. */
