@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test/support/shared.js';
-import { precedenceTable, ruleTable } from './docs.js';
+import { precedenceTable, proxyCodeTable, ruleTable } from './docs.js';
 import { bundledRuleSet } from './index.js';
 
 const docPath = path.join(repoRoot, 'docs', 'triage.md');
@@ -14,9 +14,13 @@ function section(doc: string, name: string): string {
 }
 
 describe('docs/triage.md', () => {
-  it('has the rule table and the precedence table of the registry (UPDATE_GOLDEN=1 rewrites them)', () => {
+  it('has the rule, precedence and proxy-code tables of the registry (UPDATE_GOLDEN=1 rewrites them)', () => {
     let doc = readFileSync(docPath, 'utf8');
-    const want = { rules: ruleTable(bundledRuleSet().rules), precedence: precedenceTable() };
+    const want = {
+      rules: ruleTable(bundledRuleSet().rules),
+      precedence: precedenceTable(),
+      'proxy-codes': proxyCodeTable(bundledRuleSet().rules),
+    };
     if (process.env['UPDATE_GOLDEN'] === '1') {
       for (const [name, table] of Object.entries(want)) {
         doc = doc.replace(
@@ -28,6 +32,7 @@ describe('docs/triage.md', () => {
     }
     expect(section(doc, 'rules')).toBe(want.rules);
     expect(section(doc, 'precedence')).toBe(want.precedence);
+    expect(section(doc, 'proxy-codes')).toBe(want['proxy-codes']);
   });
 
   it('names every rule id exactly once in the table', () => {

@@ -2,6 +2,8 @@
  * The tables of docs/triage.md, generated from the rule registry so that the document
  * and the knowledge base cannot drift apart (src/triage/docs.test.ts compares them).
  */
+import { STATUS_BY_CODE } from '../proxy/errors.js';
+import { PROXY_ERROR_CODES } from './proxy-body.js';
 import type { Rule } from './types.js';
 import { PRECEDENCE, type Category } from './types.js';
 
@@ -40,5 +42,22 @@ export function precedenceTable(): string {
   const out = ['| rank | category |', '| --- | --- |'];
   const cats = (Object.entries(PRECEDENCE) as Array<[Category, number]>).sort((a, b) => b[1] - a[1]);
   for (const [c, n] of cats) out.push(`| ${n} | \`${c}\` |`);
+  return out.join('\n');
+}
+
+/**
+ * proxyCodeTable renders, for every modrescue proxy error code, its HTTP status and body
+ * kind and the proxy-body rules that classify it, with their categories and what each
+ * detects (a rule with `where` conditions takes only the bodies they select).
+ */
+export function proxyCodeTable(rules: readonly Rule[]): string {
+  const out = ['| code | status | kind | rules (category) |', '| --- | --- | --- | --- |'];
+  for (const code of PROXY_ERROR_CODES) {
+    const { status, kind } = STATUS_BY_CODE[code];
+    const by = rules
+      .filter((r) => r.proxyCodes.includes(code))
+      .map((r) => `\`${r.id}\` (\`${r.category}\`): ${cell(r.summary)}`);
+    out.push(`| \`${code}\` | ${status} | ${kind} | ${by.length > 0 ? by.join('<br>') : '—'} |`);
+  }
   return out.join('\n');
 }
