@@ -55,6 +55,8 @@ describe('triage corpus (shared/triage-corpus/corpus.jsonl)', () => {
       rows.push(`  miss ${m.entry.id}: want ${m.entry.category}, got ${m.result.category} (${m.result.ruleId ?? '-'})`);
     console.log(rows.join('\n'));
     expect(correct / results.length).toBeGreaterThanOrEqual(0.95);
+    // No regressions: every entry is classified right today, and must stay so.
+    expect(misses.map((m) => m.entry.id)).toEqual([]);
   });
 
   it('never classifies a code or infra entry as a module failure', () => {
