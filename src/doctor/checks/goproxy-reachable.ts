@@ -18,6 +18,7 @@ import { stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createProxyRepo, GoproxyError } from '../../mod/goproxy/index.js';
 import { redactUrl } from '../../mod/web/index.js';
+import { parseErrorBody, type ParsedErrorBody } from '../../proxy/errors.js';
 import type { ModuleVersion } from '../../mod/mvs/index.js';
 import { Findings, fixAction, skipped, type CheckContext, type CheckDefinition, type CheckOutcome } from '../check.js';
 import { connectTcp, extraCAs, probeTls, resolveHost, viaForwardProxy } from '../net-probe.js';
@@ -49,6 +50,32 @@ export async function probeModule(s: DoctorSession): Promise<ModuleVersion | und
     }
     return candidates.find((m) => !s.isDirect(m.path) && !replaced.has(m.path) && m.version !== '');
   });
+}
+
+/**
+ * proxyBodyHint explains an error answered by a modrescue proxy (`modrescue proxy serve`),
+ * whose one-line bodies name the failing upstream and an error code (src/proxy/errors.ts).
+ */
+export function proxyBodyHint(body: ParsedErrorBody): string {
+  const up = body.upstream ? ` ${body.upstream}` : '';
+  switch (body.code) {
+    case 'ERR_PROXY_UPSTREAM':
+    case 'ERR_PROXY_UPSTREAM_TIMEOUT':
+    case 'ERR_PROXY_CIRCUIT_OPEN':
+    case 'ERR_PROXY_NOT_CACHED':
+      return `this is a modrescue proxy: its upstream${up} failed (${body.reason}) [${body.code}]; it can serve only what it has cached`;
+    case 'ERR_PROXY_CHECKSUM_MISMATCH':
+    case 'ERR_PROXY_GOMOD_MISMATCH':
+    case 'ERR_PROXY_INVALID_ZIP':
+    case 'ERR_PROXY_INVALID_MOD':
+    case 'ERR_PROXY_INVALID_INFO':
+      return `this is a modrescue proxy: it refused what its upstream${up} served (${body.reason}) [${body.code}] — the upstream content is bad, not the proxy`;
+    case 'ERR_PROXY_UNAUTHORIZED':
+    case 'ERR_PROXY_FORBIDDEN':
+      return `this is a modrescue proxy that wants credentials: ${body.reason} [${body.code}]`;
+    default:
+      return `this is a modrescue proxy: ${body.kind}: ${body.reason} [${body.code}]`;
+  }
 }
 
 /** EntryResult is what one entry answered for the probe module. */
@@ -158,8 +185,10 @@ async function probeEntry(
     evidence['status'] = e.fields['status'];
     if (e.notFound) return done({ outcome: 'notfound', message: e.message });
     const status = e.fields['status'] as number | undefined;
-    const hint =
-      status === 401 || status === 403
+    const body = typeof e.fields['bodyExcerpt'] === 'string' ? parseErrorBody(e.fields['bodyExcerpt']) : undefined;
+    const hint = body
+      ? proxyBodyHint(body)
+      : status === 401 || status === 403
         ? `the proxy wants credentials: add a .netrc entry for ${new URL(url).hostname} (GOAUTH=netrc)`
         : e.fields['html'] === true
           ? 'an HTML page answered instead of the GOPROXY protocol: a captive portal, an SSO login page or a wrong URL'

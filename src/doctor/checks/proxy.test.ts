@@ -8,6 +8,7 @@ import { createDoctorWorld, QUOTE_FIXTURES, type DoctorWorld } from '../../../te
 import { startTestProxy, type Fault, type TestProxy } from '../../../test/support/proxy-server.js';
 import { createTestCertificates, type TestCertificates } from '../../../test/support/tls.js';
 import { runDoctor, type CheckResult, type DoctorOptions } from '../index.js';
+import { ProxyError, errorBody } from '../../proxy/errors.js';
 
 let worlds: DoctorWorld[] = [];
 const proxies: TestProxy[] = [];
@@ -116,6 +117,22 @@ describe('goproxy-reachable: HTTP answers and the , | walk', () => {
     expect(r.status).toBe('fail');
     expect(r.summary).toContain('401 Unauthorized');
     expect(text(r)).toContain('the proxy wants credentials: add a .netrc entry for 127.0.0.1');
+  });
+
+  it('a modrescue proxy whose upstream times out: its error body is recognised', async () => {
+    const body = errorBody(
+      new ProxyError('ERR_PROXY_UPSTREAM_TIMEOUT', 'context deadline exceeded', {
+        subject: 'rsc.io/quote/@v/list',
+        upstream: 'https://proxy.golang.org',
+      }),
+    );
+    const w = await world({ faults: [{ pattern: '*', fault: { kind: 'status', status: 504, body: body + '\n' } }] });
+    const r = await reach(w);
+    expect(r.status).toBe('fail');
+    expect(r.summary).toContain('504 Gateway Timeout');
+    expect(text(r)).toContain(
+      'this is a modrescue proxy: its upstream https://proxy.golang.org failed (context deadline exceeded) [ERR_PROXY_UPSTREAM_TIMEOUT]',
+    );
   });
 
   it('DNS failure and refused connection', async () => {
