@@ -329,6 +329,8 @@ export async function runRespond(o: RespondOptions): Promise<RespondResult> {
     now,
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.doctor?.installedGo !== undefined ? { installedGo: o.doctor.installedGo } : {}),
+    // respond re-runs the checks that were part of the problem itself, after each action.
+    verify: false,
   });
   const planOne = async (c: Candidate, rank: number, e: GoEnv): Promise<PlannedAction> => {
     const command = commandFor(c.spec);
