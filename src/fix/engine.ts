@@ -375,8 +375,15 @@ async function perform(i: number, op: Operation, st: ApplyState, pc: PlanContext
     }
     case 'git-commit': {
       const message = `${op.message}\n\nModrescue-Action: ${plan.id}\n`;
+      // Stage exactly these paths (a file new or deleted since HEAD included), then commit only them.
+      const add = await pc.run('git', ['add', '-A', '--', ...op.paths], op.repo);
+      if (add.code !== 0) throw gitError('git add', add.stderr || add.spawnError || '');
       const r = await pc.run('git', ['commit', '--quiet', '-m', message, '--only', '--', ...op.paths], op.repo);
-      if (r.code !== 0) throw gitError('git commit', r.stderr || r.stdout || r.spawnError || '');
+      if (r.code !== 0) {
+        // Leave the index as it was (the files themselves are rolled back from the backups).
+        await pc.run('git', ['reset', '--quiet', '--', ...op.paths], op.repo);
+        throw gitError('git commit', r.stderr || r.stdout || r.spawnError || '');
+      }
       const sha = (await pc.run('git', ['rev-parse', 'HEAD'], op.repo)).stdout.trim();
       const branch = (await pc.run('git', ['symbolic-ref', '--quiet', '--short', 'HEAD'], op.repo)).stdout.trim();
       st.git.push({ kind: 'commit', repo: op.repo, branch, sha, parent: op.head, paths: op.paths });

@@ -11,6 +11,7 @@ import * as pin from './actions/pin.js';
 import * as sum from './actions/sum.js';
 import * as privateAction from './actions/private.js';
 import * as toolchain from './actions/toolchain.js';
+import * as rollback from './actions/rollback.js';
 import * as cache from './actions/cache.js';
 import * as proxy from './actions/proxy.js';
 
@@ -31,6 +32,7 @@ const DEFINITIONS: readonly ActionDefinition[] = [
   def(sum),
   def(privateAction),
   def(toolchain),
+  def(rollback),
 ];
 
 /** ACTIONS lists the metadata of every action, in ACTION_IDS order. */
