@@ -231,12 +231,12 @@ export async function plan(spec: RollbackSpec, pc: PlanContext): Promise<PlanDra
   const writes: PlannedWrite[] = [];
   const modRel = path.posix.join(rel, 'go.mod');
   const sumRel = path.posix.join(rel, 'go.sum');
-  let why = '';
+  let why: string;
   let risk: PlanDraft['risk'] = {
     level: 'low',
     note: 'a new branch; the work tree and the current branch are not touched',
   };
-  let undo = '';
+  let undo: string;
   let verify: string[] = [];
   if (target) {
     const short = target.sha.slice(0, 12);
