@@ -373,6 +373,38 @@ export class DoctorSession {
     });
   }
 
+  /**
+   * actualModules maps the build list through go.mod's replace directives (exact version
+   * first, then path-wide), as the go command fetches them: a module replaced by another
+   * module version becomes that version; one replaced by a directory is left out (nothing
+   * is downloaded for it). The result keeps the build-list order without duplicates.
+   */
+  actualModules(): Promise<ModuleVersion[]> {
+    return this.memo('actualModules', async () => {
+      const bl = await this.buildList();
+      let replace: ReadonlyArray<{ old: ModuleVersion; new: ModuleVersion }> = [];
+      try {
+        replace = (await this.mainModule()).file.replace;
+      } catch {
+        // go.mod does not parse: no replacements to apply.
+      }
+      const out: ModuleVersion[] = [];
+      const seen = new Set<string>();
+      for (const m of bl.modules) {
+        const r =
+          replace.find((x) => x.old.path === m.path && x.old.version === m.version) ??
+          replace.find((x) => x.old.path === m.path && x.old.version === '');
+        const actual = r ? r.new : m;
+        if (actual.version === '') continue;
+        const k = `${actual.path}@${actual.version}`;
+        if (seen.has(k)) continue;
+        seen.add(k);
+        out.push(actual);
+      }
+      return out;
+    });
+  }
+
   /** packages loads the import graph of "all" from the module cache's extracted trees. */
   packages(): Promise<{ graph?: PackageGraph; missingDirs: ModuleVersion[]; error?: string }> {
     return this.memo('packages', async () => {

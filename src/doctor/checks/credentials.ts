@@ -148,8 +148,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
     '',
     'writes a .netrc entry for the private host from a token in an environment variable (never printed)',
   );
-  const bl = await s.buildList();
-  const direct = bl.modules.filter((m) => m.version !== '' && s.isDirect(m.path));
+  const direct = (await s.actualModules()).filter((m) => m.version !== '' && s.isDirect(m.path));
   const goauth = s.v('GOAUTH');
   if (direct.length === 0) {
     f.evidence({ directModules: 0, GOAUTH: goauth });

@@ -107,7 +107,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
 
   const bl = await s.buildList();
   // Only canonical versions of valid paths have cache entries (cachePath throws for others).
-  const mods = bl.modules.filter((m) => {
+  const mods = (await s.actualModules()).filter((m) => {
     try {
       modcache.cachePath(cache, m, 'mod');
       return true;

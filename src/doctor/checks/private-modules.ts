@@ -82,13 +82,11 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const bl = await s.buildList();
   if (bl.from === 'go.mod')
     f.info(`module graph not loaded (${bl.error?.split('\n')[0]}); checked go.mod's requirements`);
-  const mods = bl.modules.filter((m) => m.version !== '');
-  let replaced = new Set<string>();
+  // What the go command fetches: replacements applied, directory replacements left out.
+  const mods = (await s.actualModules()).filter((m) => m.version !== '');
   let mainPath = '';
   try {
-    const main = await s.mainModule();
-    mainPath = main.path;
-    replaced = new Set(main.file.replace.filter((r) => r.new.version === '').map((r) => r.old.path));
+    mainPath = (await s.mainModule()).path;
   } catch {
     // go.mod does not parse.
   }
@@ -98,7 +96,6 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
 
   ctx.step(`asking the proxy chain about ${plural(mods.length, 'module')}`);
   const verdicts = await mapLimit(mods, 16, async (m: ModuleVersion) => {
-    if (replaced.has(m.path)) return undefined;
     if (s.isDirect(m.path)) {
       direct++;
       if (sumdbOn && !s.noSumdb(m.path)) {

@@ -56,6 +56,18 @@ describe('private-modules', () => {
     expect(r.fix?.action).toBe('private');
   });
 
+  it('a module replaced by a local directory is not fetched, so it is not a private-module problem', async () => {
+    const w = await world({
+      files: {
+        'go.mod':
+          PRIVATE_GO_MOD('git.corp.example.com/team/lib') + '\nreplace git.corp.example.com/team/lib => ./lib\n',
+        'lib/go.mod': 'module git.corp.example.com/team/lib\n\ngo 1.19\n',
+      },
+    });
+    const r = await check(w, 'private-modules');
+    expect(r.status, text(r)).toBe('pass');
+  });
+
   it('an internal DNS name is private by itself', async () => {
     const w = await world({ files: { 'go.mod': PRIVATE_GO_MOD('git.svc.internal/team/lib') } });
     const r = await check(w, 'private-modules');
