@@ -63,6 +63,20 @@ describe('example incidents', () => {
     );
   });
 
+  it('without git, an example with no history is a plain directory; one with history says git is needed', async () => {
+    const w = await createExampleWorld('missing-gosum', { path: '/nonexistent-bin' });
+    try {
+      expect((await readdir(w.project)).sort()).toEqual(['go.mod', 'go.sum', 'main.go']);
+      expect(w.env['PATH']).toBe('/nonexistent-bin');
+    } finally {
+      await w.close();
+    }
+    await expect(createExampleWorld('deleted-tag', { path: '/nonexistent-bin' })).rejects.toMatchObject({
+      code: 'ERR_RESPOND_EXAMPLE_INVALID',
+      message: expect.stringContaining('example deleted-tag: git is needed to build its history'),
+    });
+  });
+
   it.each(['checksum-mismatch', 'proxy-unreachable', 'missing-gosum', 'sumdb-private', 'deleted-tag'])(
     '%s: the go command fails as the log says, respond --yes fixes and verifies it, undo restores every byte',
     async (name) => {

@@ -288,7 +288,20 @@ export async function createExampleWorld(name: string, options: CreateExampleOpt
 
     // The project: a git repository with the example's history, HEAD = project/.
     const gitEnv = { ...env, ...GIT_IDENTITY };
-    await git(project, gitEnv, 'init', '-q', '-b', 'main');
+    try {
+      await git(project, gitEnv, 'init', '-q', '-b', 'main');
+    } catch (e) {
+      // Without git an example that needs no history still runs (as a plain directory).
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || (spec.history ?? []).length > 0) {
+        throw new CodedError(
+          'ERR_RESPOND_EXAMPLE_INVALID',
+          `example ${name}: git is needed to build its history: ${(e as Error).message}`,
+          { name },
+        );
+      }
+      await cp(path.join(src, 'project'), project, { recursive: true });
+      return finish();
+    }
     await git(project, gitEnv, 'config', 'user.name', GIT_IDENTITY.GIT_AUTHOR_NAME);
     await git(project, gitEnv, 'config', 'user.email', GIT_IDENTITY.GIT_AUTHOR_EMAIL);
     const steps = [
@@ -309,25 +322,29 @@ export async function createExampleWorld(name: string, options: CreateExampleOpt
       if (step.tag) await git(project, dated, 'tag', '-a', step.tag, '-m', `release ${step.tag}`);
     }
 
-    const log = path.join(dir, 'ci.log');
-    await writeFile(log, offset === 0 ? logText : shiftLog(logText, offset));
-    return {
-      name,
-      spec,
-      dir,
-      project,
-      log,
-      home,
-      envFile,
-      env,
-      modules,
-      servers,
-      aliases: Object.fromEntries(Object.entries(spec.aliases ?? {}).map(([k, v]) => [k, fill(v)])),
-      async close(opts = {}) {
-        await s.close();
-        if (!opts.keep) await removeTree(dir);
-      },
-    };
+    return await finish();
+
+    async function finish(): Promise<ExampleWorld> {
+      const log = path.join(dir, 'ci.log');
+      await writeFile(log, offset === 0 ? logText : shiftLog(logText, offset));
+      return {
+        name,
+        spec,
+        dir,
+        project,
+        log,
+        home,
+        envFile,
+        env,
+        modules,
+        servers: s,
+        aliases: Object.fromEntries(Object.entries(spec.aliases ?? {}).map(([k, v]) => [k, fill(v)])),
+        async close(opts = {}) {
+          await s.close();
+          if (!opts.keep) await removeTree(dir);
+        },
+      };
+    }
   } catch (e) {
     await servers?.close();
     await removeTree(dir);
