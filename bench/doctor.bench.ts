@@ -6,7 +6,8 @@
  * every GOPROXY probe, 300 checksum-database lookups, 300 zips downloaded and re-hashed,
  * the cache verified, packages loaded, retractions read…) with `go list -m all && go mod
  * verify` run back to back. Target: ratio <= 1.0 while doing more. The CLI is
- * MODRESCUE_DIST (default <repo>/dist); DOCTOR_BENCH_MODULES changes the size.
+ * MODRESCUE_DIST (default <repo>/dist); DOCTOR_BENCH_MODULES changes the size;
+ * DOCTOR_BENCH_NODE_FLAGS are passed to doctor's node (e.g. `--cpu-prof`).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -107,10 +108,13 @@ async function setup(): Promise<void> {
 }
 
 async function ours() {
-  const p = await timeProcess(process.execPath, [cli, 'doctor', '--json', '--timeout', '120s'], {
+  // DOCTOR_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles doctor's process.
+  const flags = (process.env['DOCTOR_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const p = await timeProcess(process.execPath, [...flags, cli, 'doctor', '--json', '--timeout', '120s'], {
     cwd: path.join(work, 'main'),
     env,
   });
+  if (p.stdout.trim() === '') throw new Error(`doctor printed nothing (exit ${p.code}): ${p.stderr.slice(0, 2000)}`);
   const doc = JSON.parse(p.stdout) as { checks: Array<{ id: string; status: string; summary: string }> };
   const bad = doc.checks.filter((c) => c.status !== 'pass');
   if (p.code !== 0 || bad.length > 0) {
