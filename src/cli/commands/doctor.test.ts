@@ -120,7 +120,7 @@ describe('modrescue doctor', () => {
     w.env = { ...w.env, GOPROXY: 'off' };
     const r = await run(['doctor', '--offline', '--only', 'go-env'], { cwd: w.project, env: w.env });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL  go-env +GOPROXY=off \(environment\): module lookup is disabled/);
+    expect(r.stdout).toMatch(/FAIL {2}go-env +GOPROXY=off \(environment\): module lookup is disabled/);
     expect(r.stdout).toContain('fix: modrescue fix proxy');
   });
 
