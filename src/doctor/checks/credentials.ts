@@ -275,6 +275,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** credentials is the `credentials` check (see the file comment; registered in registry.ts). */
 export const credentials: CheckDefinition = {
   id: 'credentials',
   title: 'credentials for directly fetched hosts',

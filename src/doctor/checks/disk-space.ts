@@ -94,6 +94,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   return f.outcome(parts.join('; '));
 }
 
+/** diskSpace is the `disk-space` check (see the file comment; registered in registry.ts). */
 export const diskSpace: CheckDefinition = {
   id: 'disk-space',
   title: 'free space for caches and temporary files',

@@ -229,6 +229,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** goEnv is the `go-env` check (see the file comment; registered in registry.ts). */
 export const goEnv: CheckDefinition = {
   id: 'go-env',
   title: 'Go environment is coherent',

@@ -167,6 +167,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   return f.outcome(parts.join(', '));
 }
 
+/** goVersion is the `go-version` check (see the file comment; registered in registry.ts). */
 export const goVersion: CheckDefinition = {
   id: 'go-version',
   title: 'go/toolchain lines vs the installed go',

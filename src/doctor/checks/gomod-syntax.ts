@@ -141,6 +141,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** gomodSyntax is the `gomod-syntax` check (see the file comment; registered in registry.ts). */
 export const gomodSyntax: CheckDefinition = {
   id: 'gomod-syntax',
   title: 'go.mod, go.work and go.sum parse',

@@ -304,6 +304,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** goproxyReachable is the `goproxy-reachable` check (see the file comment; registered in registry.ts). */
 export const goproxyReachable: CheckDefinition = {
   id: 'goproxy-reachable',
   title: 'every GOPROXY entry answers',

@@ -100,6 +100,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** gosumComplete is the `gosum-complete` check (see the file comment; registered in registry.ts). */
 export const gosumComplete: CheckDefinition = {
   id: 'gosum-complete',
   title: 'go.sum has every needed line',

@@ -261,6 +261,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** gosumVerified is the `gosum-verified` check (see the file comment; registered in registry.ts). */
 export const gosumVerified: CheckDefinition = {
   id: 'gosum-verified',
   title: 'go.sum agrees with proxy, checksum DB and cache',

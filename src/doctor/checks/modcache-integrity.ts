@@ -211,6 +211,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** modcacheIntegrity is the `modcache-integrity` check (see the file comment; registered in registry.ts). */
 export const modcacheIntegrity: CheckDefinition = {
   id: 'modcache-integrity',
   title: 'the module cache is intact',

@@ -184,6 +184,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** privateModules is the `private-modules` check (see the file comment; registered in registry.ts). */
 export const privateModules: CheckDefinition = {
   id: 'private-modules',
   title: 'private modules are covered by GOPRIVATE',

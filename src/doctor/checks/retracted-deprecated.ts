@@ -89,6 +89,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   return f.outcome(`none of ${plural(checked, 'module')} is retracted or deprecated`);
 }
 
+/** retractedDeprecated is the `retracted-deprecated` check (see the file comment; registered in registry.ts). */
 export const retractedDeprecated: CheckDefinition = {
   id: 'retracted-deprecated',
   title: 'no retracted versions, no deprecated modules',

@@ -175,6 +175,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** sumdbReachable is the `sumdb-reachable` check (see the file comment; registered in registry.ts). */
 export const sumdbReachable: CheckDefinition = {
   id: 'sumdb-reachable',
   title: 'the checksum database answers and verifies',

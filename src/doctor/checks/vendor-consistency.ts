@@ -214,6 +214,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   );
 }
 
+/** vendorConsistency is the `vendor-consistency` check (see the file comment; registered in registry.ts). */
 export const vendorConsistency: CheckDefinition = {
   id: 'vendor-consistency',
   title: 'vendor/modules.txt matches go.mod',
