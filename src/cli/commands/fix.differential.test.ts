@@ -7,8 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGo } from '../../../test/support/go.js';
 import { repoRoot, testdata } from '../../../test/support/shared.js';
-import { resolveGoEnv } from '../../cli/goenv.js';
-import { applyPlan, planAction, type ActionSpec } from '../index.js';
+import { resolveGoEnv } from '../goenv.js';
+import { applyPlan, planAction, type ActionSpec } from '../../fix/index.js';
 
 const corpus = path.join(repoRoot, 'src/mod/modfile/testdata/corpus');
 const inputs = [

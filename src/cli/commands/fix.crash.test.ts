@@ -6,11 +6,11 @@ import { once } from 'node:events';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDoctorWorld, type DoctorWorld } from '../../test/support/doctor-world.js';
-import { repoRoot } from '../../test/support/shared.js';
-import { run } from '../../test/support/cli.js';
-import { PAUSE_ENV } from '../cli/commands/fix.js';
-import { journalOf, sha256File } from './testdata/world.js';
+import { createDoctorWorld, type DoctorWorld } from '../../../test/support/doctor-world.js';
+import { repoRoot } from '../../../test/support/shared.js';
+import { run } from '../../../test/support/cli.js';
+import { PAUSE_ENV } from './fix.js';
+import { journalOf, sha256File } from '../../fix/testdata/world.js';
 
 const ENTRY = path.join(repoRoot, 'src/fix/testdata/cli-entry.ts');
 const TOKEN = 'tok-CRASH-8e2f61d0c3a9';
