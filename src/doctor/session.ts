@@ -528,7 +528,9 @@ export class DoctorSession {
       const given = this.options.installedGo;
       if (given === null) return { error: 'no go command (as configured)' };
       if (given !== undefined) return { version: given.replace(/^go/, ''), raw: given };
-      const r = await this.run('go', ['version']);
+      // GOTOOLCHAIN=local and a directory outside the module: report the installed toolchain,
+      // never one that Go 1.21+ would switch to (or download) for this project.
+      const r = await this.run('go', ['version'], { GOTOOLCHAIN: 'local', GOENV: 'off' }, path.parse(this.dir).root);
       if (r.spawnError) return { error: `no go command on PATH (${r.spawnError})` };
       const m = /go version go(\S+)/.exec(r.stdout);
       if (r.code !== 0 || !m) return { error: `go version failed: ${(r.stderr || r.stdout).trim()}` };
