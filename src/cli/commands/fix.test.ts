@@ -91,11 +91,15 @@ describe('modrescue fix: plans and results', () => {
     );
     expect(await readFile(path.join(app(), 'go.mod'), 'utf8')).toBe(GO_MOD);
     const j = await fix(['replace', '--add', 'rsc.io/quote=../fork', '--offline', '--json']);
-    const doc = JSON.parse(j.stdout) as Record<string, any>;
+    const doc = JSON.parse(j.stdout) as {
+      schemaVersion: number;
+      applied: boolean;
+      plan: { ops: Array<{ content?: string }> };
+    };
     expect(Object.keys(doc)[0]).toBe('schemaVersion');
-    expect(doc['schemaVersion']).toBe(1);
-    expect(doc['applied']).toBe(false);
-    expect(doc['plan']).toMatchObject({
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.applied).toBe(false);
+    expect(doc.plan).toMatchObject({
       action: 'replace',
       args: { add: ['rsc.io/quote=../fork'] },
       risk: { level: 'medium' },
@@ -103,17 +107,17 @@ describe('modrescue fix: plans and results', () => {
       diffs: [{ role: 'go.mod', kind: 'modify' }],
       ops: [{ kind: 'write-file', role: 'go.mod' }],
     });
-    expect(doc['plan'].ops[0].content).toBeUndefined();
+    expect(doc.plan.ops[0]!.content).toBeUndefined();
   });
 
   it('--apply --json returns the journal entry; --journal puts the journal elsewhere', async () => {
     const journal = path.join(dir, 'elsewhere', 'j.jsonl');
     const r = await fix(['pin', 'rsc.io/quote@v1.5.3', '--offline', '--apply', '--json', '--journal', journal]);
     expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout) as Record<string, any>;
-    expect(doc['applied']).toBe(true);
-    expect(doc['entry']).toMatchObject({ action: 'pin', status: 'done', outcome: { status: 'ok' } });
-    expect((await readJournal(journal)).entries.map((e) => e.id)).toEqual([doc['entry'].id]);
+    const doc = JSON.parse(r.stdout) as { applied: boolean; entry: { id: string } };
+    expect(doc.applied).toBe(true);
+    expect(doc.entry).toMatchObject({ action: 'pin', status: 'done', outcome: { status: 'ok' } });
+    expect((await readJournal(journal)).entries.map((e) => e.id)).toEqual([doc.entry.id]);
     expect(await readFile(path.join(app(), 'go.mod'), 'utf8')).toBe(GO_MOD.replace('v1.5.2', 'v1.5.3'));
     const u = await run(['undo', '--journal', journal], { cwd: app(), env });
     expect(u.code, u.stderr).toBe(0);

@@ -61,10 +61,10 @@ describe('modrescue undo', () => {
 
     const pin = await mr(['undo', 'pin', '--json']);
     expect(pin.code).toBe(0);
-    const doc = JSON.parse(pin.stdout) as Record<string, any>;
-    expect(doc['schemaVersion']).toBe(1);
-    expect(doc['entry']).toMatchObject({ action: 'undo', status: 'done', undoOf: lines[0]!.split(' ')[0] });
-    expect(doc['leftAlone']).toEqual([]);
+    const doc = JSON.parse(pin.stdout) as { schemaVersion: number; entry: unknown; leftAlone: unknown };
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.entry).toMatchObject({ action: 'undo', status: 'done', undoOf: lines[0]!.split(' ')[0] });
+    expect(doc.leftAlone).toEqual([]);
     expect(await gomod()).toBe(GO_MOD);
   });
 
