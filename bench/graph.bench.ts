@@ -72,6 +72,9 @@ async function setup(): Promise<void> {
     GO111MODULE: 'on',
     GOWORK: 'off',
     GOFLAGS: '-mod=mod',
+    // modrescue reproduces the go command release GOTOOLCHAIN names; the peer is Go 1.19
+    // (which ignores GOTOOLCHAIN), so both print the same graph.
+    GOTOOLCHAIN: 'go1.19.8',
     GOPROXY: 'file://' + proxy,
     GOSUMDB: 'off',
     GONOSUMDB: '*',

@@ -8,8 +8,9 @@
  * go.sum, the module fetcher (module cache first, downloads logged as the go command
  * logs them), the main module or the go.work workspace, and the module loader.
  */
+import { hash as cryptoHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { CliContext } from '../context.js';
 import { parseFlags, usageError } from '../flags.js';
@@ -17,39 +18,43 @@ import { httpClientOptions, resolveGoEnv, type GoEnv } from '../goenv.js';
 import { goEnvValue } from '../../shared/goenv.js';
 import { CodedError } from '../../shared/errors.js';
 import { redact, redactUrl } from '../../shared/redact.js';
-import { createHttpClient, type HttpClient } from '../../mod/web/index.js';
-import { createGoproxyClient, type GoproxyClient } from '../../mod/goproxy/index.js';
-import * as modcache from '../../mod/modcache/index.js';
+import type { HttpClient } from '../../mod/web/index.js';
+import type { GoproxyClient } from '../../mod/goproxy/index.js';
+import type { FileLocker } from '../../mod/modcache/index.js';
+import type { Fetcher, GoSumState, SumDB } from '../../mod/modfetch/index.js';
+import { readGoSum } from '../../mod/gosum/index.js';
+import type { ModuleVersion } from '../../mod/mvs/index.js';
+// The tracing commands import the modload files they use (not its index), and the
+// fetcher, proxy client, checksum database and module cache packages lazily: a warm
+// run never loads them.
 import {
-  GoSumState,
-  createFetcher,
-  createFetcherSource,
-  isFatal,
-  type Fetcher,
-  type SumDB,
-} from '../../mod/modfetch/index.js';
-import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from '../../mod/sumdb/index.js';
-import {
-  Lister,
   Loader,
   NO_MOD_ROOT,
-  commitRequirements,
-  executeTemplate,
   findModuleRoot,
-  formatModule,
-  goJson,
-  loadWorkspace,
-  orderKeys,
-  parseGoMod,
-  parseTemplate,
   readMainModule,
-  releaseFromGotoolchain,
-  type GoRelease,
   type MainModule,
-  type ModFileSource,
-  type ModulePublic,
   type Workspace,
-} from '../../mod/modload/index.js';
+} from '../../mod/modload/load.js';
+import { Lister, formatModule, goJson, orderKeys, type ModulePublic } from '../../mod/modload/list.js';
+import { commitRequirements } from '../../mod/modload/commit.js';
+import { executeTemplate, parseTemplate } from '../../mod/modload/template.js';
+import { loadWorkspace } from '../../mod/modload/workspace.js';
+import { parseGoMod } from '../../mod/modload/modfile.js';
+import { releaseFromGotoolchain, type GoRelease } from '../../mod/modload/release.js';
+import { cachePath } from '../../mod/modload/source.js';
+import type { ModFileSource, VersionInfo } from '../../mod/modload/types.js';
+
+/**
+ * FATAL_CODES are modfetch.FATAL_CODES (a go.sum checksum mismatch, an unusable
+ * .ziphash): errors that end the go command at once, printed as they are. Kept here so
+ * that reporting an error does not load the fetcher (a test checks they agree).
+ */
+export const FATAL_CODES: ReadonlySet<string> = new Set(['ERR_GOSUM_MISMATCH', 'ERR_MODFETCH_VERIFY']);
+
+/** isFatal reports whether e is one of FATAL_CODES. */
+export function isFatal(e: unknown): boolean {
+  return e instanceof CodedError && FATAL_CODES.has(e.code);
+}
 
 export const usage = `usage: modrescue list -m [-e] [-f format] [-json] [-u] [-versions] [-retracted] [-mod=mode] [-modfile=file] [modules]
 
@@ -65,9 +70,12 @@ export interface Opened {
   readonly modcache: string;
   readonly release: GoRelease;
   readonly env: GoEnv;
-  readonly fetcher: Fetcher;
-  readonly client: GoproxyClient;
-  readonly goSum: GoSumState;
+  /** fetcher returns the module fetcher (built, with the GOPROXY client and go.sum, on first use). */
+  fetcher(): Promise<Fetcher>;
+  /** goSum returns the run's go.sum state (read on first use). */
+  goSum(): Promise<GoSumState>;
+  /** goSumIfLoaded returns the go.sum state if the run has built it (no sum can have been added otherwise). */
+  goSumIfLoaded(): Promise<GoSumState | undefined>;
   /** The go.mod path written by commits (-modfile's file when given). */
   readonly goModPath: string;
   /** A SECURITY ERROR from the checksum database, if one was raised. */
@@ -137,6 +145,11 @@ function httpStatusText(status: number): string {
  * module fetcher (module cache first, then GOPROXY, every go.mod checked against go.sum
  * and the checksum database). It throws the go command's errors (no go.mod,
  * malformed go.mod or go.work, bad -mod) as CodedErrors.
+ *
+ * What a warm run does not need is built on first use: the fetcher, the GOPROXY client,
+ * the checksum database and the HTTP client (with their modules). go.mod files and .info
+ * documents that the module cache holds, whose go.sum lines are already there and
+ * match, are read directly (see diskFirst).
  */
 export async function openModule(ctx: CliContext, options: OpenOptions): Promise<Opened> {
   const env = await resolveGoEnv({ env: ctx.io.env, cwd: ctx.io.cwd });
@@ -222,92 +235,245 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
   const buildMod = mod as 'mod' | 'readonly' | 'vendor';
 
   const modcacheDir = v('GOMODCACHE');
-  modcache.checkCacheDir(modcacheDir);
-  let fetch: HttpClient = createHttpClient(await httpClientOptions(env));
-  if (options.trace) fetch = traceFetch(fetch, (line) => ctx.err(line));
-  const locker = modcache.createFileLocker();
-  let security: string | undefined;
-  try {
-    const client = createGoproxyClient({ fetch, proxy: v('GOPROXY'), noProxy: v('GONOPROXY'), signal: ctx.io.signal });
-    let sumdb: SumDB | undefined;
-    const gosumdb = v('GOSUMDB');
-    if (gosumdb !== 'off') {
-      const config = parseGOSUMDB(gosumdb);
-      const gopath = v('GOPATH').split(':')[0] ?? '';
-      const db = createGoSumdb({
-        config,
-        proxies: client.proxies,
-        fetch,
-        sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
-        modCacheDir: modcacheDir,
-        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-        onSecurityError: (msg) => (security ??= msg),
-      });
-      const gonosumdb = v('GONOSUMDB');
-      sumdb = { use: (p) => useSumDB(gosumdb, gonosumdb, p), check: (m, h) => checkSumDB(db, m, h) };
+  const goSumFile = workspace
+    ? workspace.path + '.sum'
+    : main.goModPath.endsWith('.mod')
+      ? main.goModPath.slice(0, -'.mod'.length) + '.sum'
+      : main.goModPath + '.sum';
+  // The go.sum lines as the run starts: what haveSum and the disk-first reads trust.
+  const sums = new Map<string, string[]>();
+  if (!workspace) {
+    const data = await readFile(goSumFile).catch(() => undefined);
+    if (data) {
+      for (const l of readGoSum(goSumFile, data).sum.entries()) {
+        const k = `${l.path} ${l.version}`;
+        const list = sums.get(k) ?? [];
+        list.push(l.hash);
+        sums.set(k, list);
+      }
     }
-    const goSumFile = workspace
-      ? workspace.path + '.sum'
-      : main.goModPath.endsWith('.mod')
-        ? main.goModPath.slice(0, -'.mod'.length) + '.sum'
-        : main.goModPath + '.sum';
-    const goSum = new GoSumState({
-      file: goSumFile,
-      locker: readOnlyWhenMissing(locker, goSumFile),
-      sideLock: modcache.sideLockPath(modcacheDir),
-      onLog: log,
-    });
-    const fetcher = createFetcher({
-      modcache: modcacheDir,
-      client,
-      locker,
-      goSum,
-      ...(sumdb ? { sumdb } : {}),
-      cmdName: options.cmdName,
-      onLog: log,
-      ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-    });
-    const base = createFetcherSource(fetcher);
-    const source: ModFileSource = {
-      ...base,
-      query: async (p, q, o) => {
-        const info = await client.query(p, q, { current: o.current, ...(o.allowed ? { allowed: o.allowed } : {}) });
-        return { version: info.version, time: info.time };
-      },
-    };
-    const loader = new Loader(main, {
-      source,
-      parseGoMod,
-      buildMod,
-      buildModExplicit: explicit,
-      buildModReason: reason,
-      haveSum: (m) => goSum.hasSumLoaded(m),
-      cwd: ctx.io.cwd,
-      release: release.version,
-      cmdName: options.cmdName,
-      ...(workspace ? { workspace } : {}),
-    });
-    await goSum.init();
-    return {
-      loader,
-      modcache: modcacheDir,
-      release,
-      env,
-      fetcher,
-      client,
-      goSum,
-      goModPath: main.goModPath,
-      securityError: () => security,
-      async close() {
-        await locker.close();
-        await fetch.close();
-      },
-    };
-  } catch (e) {
-    await locker.close();
-    await fetch.close();
-    throw e;
   }
+  const haveSum = (m: { path: string; version: string }) =>
+    (sums.get(`${m.path} ${m.version}`) ?? []).some((h) => h.startsWith('h1:'));
+
+  // Lazily built: the HTTP client, GOPROXY client, checksum database, go.sum state and fetcher.
+  let fetch: HttpClient | undefined;
+  let security: string | undefined;
+  let supply: Promise<Supply> | undefined;
+  const getSupply = (): Promise<Supply> =>
+    (supply ??= (async () => {
+      const [modcache, modfetch, goproxy, sumdbPkg] = await Promise.all([
+        import('../../mod/modcache/index.js'),
+        import('../../mod/modfetch/index.js'),
+        import('../../mod/goproxy/index.js'),
+        import('../../mod/sumdb/index.js'),
+      ]);
+      modcache.checkCacheDir(modcacheDir);
+      fetch = lazyHttpClient(env);
+      if (options.trace) fetch = traceFetch(fetch, (line) => ctx.err(line));
+      const locker = modcache.createFileLocker();
+      const client = goproxy.createGoproxyClient({
+        fetch,
+        proxy: v('GOPROXY'),
+        noProxy: v('GONOPROXY'),
+        signal: ctx.io.signal,
+      });
+      let sumdb: SumDB | undefined;
+      const gosumdb = v('GOSUMDB');
+      if (gosumdb !== 'off') {
+        const config = sumdbPkg.parseGOSUMDB(gosumdb);
+        const gopath = v('GOPATH').split(':')[0] ?? '';
+        const db = sumdbPkg.createGoSumdb({
+          config,
+          proxies: client.proxies,
+          fetch,
+          sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
+          modCacheDir: modcacheDir,
+          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+          onSecurityError: (msg) => (security ??= msg),
+        });
+        const gonosumdb = v('GONOSUMDB');
+        sumdb = {
+          use: (p) => sumdbPkg.useSumDB(gosumdb, gonosumdb, p),
+          check: (m, h) => sumdbPkg.checkSumDB(db, m, h),
+        };
+      }
+      const goSum = new modfetch.GoSumState({
+        file: goSumFile,
+        locker: readOnlyWhenMissing(locker, goSumFile),
+        sideLock: modcache.sideLockPath(modcacheDir),
+        onLog: log,
+      });
+      await goSum.init();
+      const fetcher = modfetch.createFetcher({
+        modcache: modcacheDir,
+        client,
+        locker,
+        goSum,
+        ...(sumdb ? { sumdb } : {}),
+        cmdName: options.cmdName,
+        onLog: log,
+        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+      });
+      return { fetcher, client, goSum, locker, base: modfetch.createFetcherSource(fetcher) };
+    })());
+
+  const disk = diskFirst(modcacheDir, workspace ? undefined : sums);
+  const source: ModFileSource = {
+    goModCached: disk.goMod,
+    infoCached: disk.info,
+    goMod: async (m) => disk.goMod(m) ?? (await getSupply()).base.goMod(m),
+    info: async (m) => disk.info(m) ?? (await getSupply()).base.info!(m),
+    versions: async (p) => (await getSupply()).client.versions(p),
+    latest: async (p) => {
+      const i = await (await getSupply()).client.latest(p);
+      return { version: i.version, time: i.time };
+    },
+    query: async (p, q, o) => {
+      const info = await (
+        await getSupply()
+      ).client.query(p, q, { current: o.current, ...(o.allowed ? { allowed: o.allowed } : {}) });
+      return { version: info.version, time: info.time };
+    },
+  };
+  const loader = new Loader(main, {
+    source,
+    parseGoMod,
+    buildMod,
+    buildModExplicit: explicit,
+    buildModReason: reason,
+    haveSum,
+    cwd: ctx.io.cwd,
+    release: release.version,
+    cmdName: options.cmdName,
+    ...(workspace ? { workspace } : {}),
+  });
+  return {
+    loader,
+    modcache: modcacheDir,
+    release,
+    env,
+    fetcher: async () => (await getSupply()).fetcher,
+    goSum: async () => (await getSupply()).goSum,
+    goSumIfLoaded: async () => (supply ? (await supply).goSum : undefined),
+    goModPath: main.goModPath,
+    securityError: () => security,
+    async close() {
+      if (supply) {
+        const s = await supply.catch(() => undefined);
+        await s?.locker.close();
+      }
+      await fetch?.close();
+    },
+  };
+}
+
+/** Supply is what the lazily built part of openModule holds. */
+interface Supply {
+  readonly fetcher: Fetcher;
+  readonly client: GoproxyClient;
+  readonly goSum: GoSumState;
+  readonly locker: FileLocker;
+  readonly base: ModFileSource;
+}
+
+/**
+ * lazyHttpClient returns an HTTP client that loads and builds the real one (undici,
+ * certificates, .netrc) on its first request: a run served by the module cache or a
+ * file:// proxy never pays for it.
+ */
+function lazyHttpClient(env: GoEnv): HttpClient {
+  let inner: Promise<HttpClient> | undefined;
+  const get = () =>
+    (inner ??= (async () => {
+      const { createHttpClient } = await import('../../mod/web/index.js');
+      return createHttpClient(await httpClientOptions(env));
+    })());
+  const f = (async (url: string, init?: Parameters<HttpClient>[1]) => (await get())(url, init)) as HttpClient;
+  return Object.assign(f, { close: async () => (inner ? (await inner).close() : undefined) });
+}
+
+/**
+ * diskFirst answers, synchronously, the go.mod and .info reads that the module cache
+ * can serve exactly as the fetcher would: a cached go.mod whose go.sum line is present
+ * and matches (the go command then consults nothing else), a cached .info in its
+ * canonical form. Thousands of small files are read this way far faster than through
+ * the fetcher's promises. Everything else (not cached, a go.sum line missing or
+ * different, an old vgo go.mod, a stale .info, a workspace's several go.sum files)
+ * yields undefined, and the fetcher answers.
+ */
+function diskFirst(
+  modcacheDir: string,
+  sums: ReadonlyMap<string, readonly string[]> | undefined,
+): { goMod(m: ModuleVersion): Uint8Array | undefined; info(m: ModuleVersion): VersionInfo | undefined } {
+  const usable = modcacheDir !== '' && path.isAbsolute(modcacheDir);
+  // One buffer serves every read (open, read, close: no fstat); results are copied out.
+  let buf = Buffer.allocUnsafe(64 * 1024);
+  const read = (m: ModuleVersion, ext: 'mod' | 'info'): Uint8Array | undefined => {
+    if (!usable) return undefined;
+    let fd: number;
+    try {
+      fd = openSync(cachePath(modcacheDir, m, ext), 'r');
+    } catch {
+      return undefined;
+    }
+    try {
+      let n = 0;
+      for (;;) {
+        if (n === buf.length) {
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger);
+          buf = bigger;
+        }
+        const k = readSync(fd, buf, n, buf.length - n, null);
+        if (k === 0) break;
+        n += k;
+      }
+      return Uint8Array.prototype.slice.call(buf, 0, n);
+    } catch {
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  };
+  return {
+    goMod(m) {
+      if (!sums) return undefined;
+      const want = sums.get(`${m.path} ${m.version}/go.mod`);
+      if (!want) return undefined;
+      const data = read(m, 'mod');
+      if (!data || Buffer.from(data.subarray(0, 10)).toString('latin1') === '//vgo 0.0.') return undefined;
+      return want.includes(goModHash(data)) ? data : undefined;
+    },
+    info(m) {
+      const data = read(m, 'info');
+      if (!data) return undefined;
+      let j: unknown;
+      try {
+        j = JSON.parse(Buffer.from(data).toString('utf8'));
+      } catch {
+        return undefined;
+      }
+      const o = j as { Version?: unknown; Time?: unknown };
+      if (typeof o !== 'object' || o === null || typeof o.Version !== 'string' || typeof o.Time !== 'string') {
+        return undefined;
+      }
+      // Only the canonical form the go command writes ({"Version":…,"Time":…}) is taken as is.
+      if (
+        Object.keys(o).length !== 2 ||
+        JSON.stringify({ Version: o.Version, Time: o.Time }) !== Buffer.from(data).toString('utf8')
+      ) {
+        return undefined;
+      }
+      return { version: o.Version, time: o.Time };
+    },
+  };
+}
+
+/** goModHash is dirhash.hashGoMod (Hash1 of a tree holding only go.mod) with one-shot hashing. */
+function goModHash(data: Uint8Array): string {
+  const hex = cryptoHash('sha256', data, 'hex');
+  return 'h1:' + cryptoHash('sha256', `${hex}  go.mod\n`, 'base64');
 }
 
 /**
@@ -315,7 +481,7 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
  * create it when it does not exist: the go command reads go.sum with lockedfile.Read,
  * which never creates the file, and only a write may bring a go.sum into existence.
  */
-function readOnlyWhenMissing(locker: modcache.FileLocker, file: string): modcache.FileLocker {
+function readOnlyWhenMissing(locker: FileLocker, file: string): FileLocker {
   return {
     kind: locker.kind,
     ...(locker.degraded !== undefined ? { degraded: locker.degraded } : {}),
@@ -339,10 +505,13 @@ function semverAtLeast(goVersion: string, want: string): boolean {
  * "updates to go.mod needed" / "updates to go.sum needed" errors.
  */
 export async function commit(opened: Opened): Promise<void> {
-  const { loader, goSum } = opened;
-  const res = await commitRequirements(loader);
+  const { loader } = opened;
+  // Sums are only ever added through the fetcher: when it was never needed, go.sum has
+  // nothing new to write (WriteGoSum would find nothing dirty), so the kept set is moot.
+  const goSum = await opened.goSumIfLoaded();
+  const res = await commitRequirements(loader, goSum ? 'build-list-zips' : 'none');
   if (res.goMod) await writeFile(opened.goModPath, res.goMod);
-  await goSum.write(res.keep, loader.mustHaveCompleteRequirements());
+  await goSum?.write(res.keep, loader.mustHaveCompleteRequirements());
 }
 
 /** goError reports e as the go command does (exit 1), with modrescue's prefix. */
@@ -457,7 +626,8 @@ export async function run(rawArgs: readonly string[], ctx: CliContext): Promise<
         if (a.includes('...')) return disabled('match module patterns');
       }
     }
-    const lister = new Lister({ loader, modcache: opened.modcache });
+    const textOnly = !flags.values['json'] && format === undefined;
+    const lister = new Lister({ loader, modcache: opened.modcache, textOnly });
     const res = await lister.list(rs, flags.args, mode);
     await lister.addModeInfo(res.modules, mode);
     let err: Error | undefined = res.err;

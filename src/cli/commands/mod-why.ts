@@ -12,8 +12,7 @@ import {
   type ModuleGraph,
 } from '../../mod/modload/index.js';
 import type { ModuleVersion } from '../../mod/mvs/index.js';
-import { isFatal } from '../../mod/modfetch/index.js';
-import { goError, openModule, type Opened } from './list.js';
+import { goError, isFatal, openModule, type Opened } from './list.js';
 
 export const usage = `usage: modrescue mod why [-m] [-vendor] packages...
 
@@ -39,7 +38,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   let opened: Opened | undefined;
   try {
     opened = await openModule(ctx, { cmdName: 'mod why' });
-    const { loader, fetcher } = opened;
+    const { loader } = opened;
+    const o = opened;
     const rs = await loader.loadModFile();
     for (const w of loader.loadWarnings) ctx.err(`modrescue: ${w}`);
     if (loader.options.buildMod === 'vendor') {
@@ -54,7 +54,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
         throw new Error(`${m.path}@${m.version}: missing go.sum entry; to add it:\n\tgo mod download ${m.path}`);
       }
       try {
-        return await fetcher.download(m);
+        return await (await o.fetcher()).download(m);
       } catch (e) {
         if (isFatal(e)) throw e;
         throw e;

@@ -61,11 +61,15 @@ export async function keepSums(loader: Loader, rs: Requirements, which: WhichSum
  * 1.17), a missing go line is added, and with toolchain modules the go line follows
  * the selected go version. A change that matters (requirements, go line; also
  * "// indirect" markings unless -mod=readonly) throws the loader's GoModDirtyError
- * unless -mod=mod. In a workspace go.mod files are never written.
+ * unless -mod=mod. In a workspace go.mod files are never written. which "none" skips
+ * computing the kept go.sum entries (for a caller that has no go.sum update to make).
  */
-export async function commitRequirements(loader: Loader, which: WhichSums = 'build-list-zips'): Promise<CommitResult> {
+export async function commitRequirements(
+  loader: Loader,
+  which: WhichSums | 'none' = 'build-list-zips',
+): Promise<CommitResult> {
   const rs = loader.requirements ?? (await loader.loadModFile());
-  const keep = await keepSums(loader, rs, which);
+  const keep = which === 'none' ? new Set<string>() : await keepSums(loader, rs, which);
   if (loader.inWorkspace) return { keep };
   const main = loader.main;
   const f: File = parseModFile(main.goModPath, main.data);

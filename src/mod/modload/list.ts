@@ -8,11 +8,11 @@
  * (a pattern, a module that is not a root of a pruned graph, upgrade/patch queries of
  * such modules); everything else is answered from the main module's requirements.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import * as semver from '../semver/index.js';
 import * as gover from '../gover/index.js';
-import * as modcache from '../modcache/index.js';
+import { cachePath, downloadDirReady } from './source.js';
 import { key } from '../mvs/index.js';
 import { CodedError } from '../internal/errors.js';
 import { retractionsFor, type Loader, type ModuleGraph, type Requirements } from './load.js';
@@ -64,13 +64,18 @@ export interface ListContext {
   readonly loader: Loader;
   /** $GOMODCACHE, for Dir and GoMod. */
   readonly modcache: string;
+  /**
+   * textOnly: the records are printed as `go list -m` prints them without -json or -f,
+   * which never shows Dir or GoMod, so the module cache is not searched for them.
+   */
+  readonly textOnly?: boolean;
 }
 
 /** Direct is what moduleInfo needs of the requirements a module came from (undefined: a query result). */
 type From = { readonly direct: ReadonlySet<string> } | undefined;
 
-async function isFile(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isFile() ?? false;
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
 }
 
 /** errMessage returns an error's message. */
@@ -126,6 +131,8 @@ export class Lister {
   /** stat resolves an exact version through the cache, then the proxy (cachingRepo.Stat). */
   async stat(m: ModuleVersion): Promise<VersionInfo> {
     const src = this.#loader.options.source;
+    const cached = src.infoCached?.(m);
+    if (cached) return cached;
     if (!src.info) return { version: m.version };
     return src.info(m);
   }
@@ -136,6 +143,11 @@ export class Lister {
    * cached through the source, as the go command's cachingRepo does.
    */
   query(p: string, q: string, current: string, allowed?: boolean): Promise<VersionInfo> {
+    if (!allowed && semver.isValid(q) && semver.canonical(q) === q) {
+      // An exact version is a stat; a cached .info answers it at once.
+      const cached = this.#loader.options.source.infoCached?.({ path: p, version: q });
+      if (cached) return Promise.resolve(cached);
+    }
     return queryModule(this.#loader, p, q, current, allowed ? this.allowedTri : undefined);
   }
 
@@ -334,21 +346,17 @@ export class Lister {
         }
       }
       if (mp.Version) {
-        if (checksumOk('/go.mod')) {
+        if (checksumOk('/go.mod') && !this.ctx.textOnly) {
           try {
-            const gomod = modcache.cachePath(this.ctx.modcache, mod, 'mod');
-            if (await isFile(gomod)) mp.GoMod = gomod;
+            const gomod = cachePath(this.ctx.modcache, mod, 'mod');
+            if (isFile(gomod)) mp.GoMod = gomod;
           } catch {
             // An invalid version has no cache path.
           }
         }
-        if (checksumOk('')) {
-          try {
-            const d = await modcache.downloadDir(this.ctx.modcache, mod);
-            if (!d.error) mp.Dir = d.dir;
-          } catch {
-            // No directory for an invalid version.
-          }
+        if (checksumOk('') && !this.ctx.textOnly) {
+          const dir = downloadDirReady(this.ctx.modcache, mod);
+          if (dir !== undefined) mp.Dir = dir;
         }
         if (mode.retracted) await this.addRetraction(mp);
       }

@@ -402,6 +402,8 @@ export class Loader {
   /** Set when loadModFile added a go line that commitRequirements must write. */
   addedGoVersion?: string;
   readonly #raw = new Map<string, Promise<ModSummary>>();
+  /** The summaries rawGoModSummarySync produced (also in #raw as resolved promises). */
+  readonly #rawSync = new Map<string, ModSummary>();
   /** rawGoVersion of cmd/go: the go line of every go.mod read (keyed by the module version read). */
   readonly rawGoVersions = new Map<string, string>();
   #loadModFile?: Promise<Requirements>;
@@ -472,13 +474,7 @@ export class Loader {
   }
 
   async #readRaw(m: ModuleVersion): Promise<ModSummary> {
-    if (gover.isToolchain(m.path)) {
-      const require =
-        m.path === 'go' && gover.compare(m.version, gover.goStrictVersion) >= 0
-          ? [{ path: 'toolchain', version: 'go' + m.version }]
-          : [];
-      return { module: m, goVersion: '', pruning: 'pruned', require, retract: [], deprecated: '' };
-    }
+    if (gover.isToolchain(m.path)) return toolchainSummary(m);
     let name: string;
     let data: Uint8Array;
     if (m.version === '') {
@@ -509,6 +505,11 @@ export class Loader {
       name = 'go.mod';
       data = await this.options.source.goMod(m);
     }
+    return this.#summarize(m, name, data);
+  }
+
+  /** #summarize parses go.mod data read for m into its summary (rawGoModSummary's parse half). */
+  #summarize(m: ModuleVersion, name: string, data: Uint8Array): ModSummary {
     let f: GoModInfo;
     try {
       f = this.options.parseGoMod(name, data, true);
@@ -536,6 +537,68 @@ export class Loader {
   }
 
   /**
+   * rawGoModSummarySync is rawGoModSummary for a go.mod the source can hand over
+   * synchronously (the module cache, its go.sum entry already matching): the summary,
+   * or undefined when the asynchronous path must be taken (not cached, a directory
+   * replacement, an error to report).
+   */
+  rawGoModSummarySync(m: ModuleVersion): ModSummary | undefined {
+    const k = key(m);
+    const done = this.#rawSync.get(k);
+    if (done) return done;
+    if (this.#raw.has(k)) return undefined;
+    let s: ModSummary;
+    if (gover.isToolchain(m.path)) s = toolchainSummary(m);
+    else {
+      if (m.version === '' || !this.options.source.goModCached) return undefined;
+      const data = this.options.source.goModCached(m);
+      if (!data) return undefined;
+      try {
+        s = this.#summarize(m, 'go.mod', data);
+      } catch {
+        return undefined;
+      }
+    }
+    this.#rawSync.set(k, s);
+    this.#raw.set(k, Promise.resolve(s));
+    return s;
+  }
+
+  /**
+   * goModSummarySync is goModSummary without waiting: the summary when everything it
+   * needs is at hand, undefined when the asynchronous goModSummary must run (it then
+   * also reports any error).
+   */
+  goModSummarySync(m: ModuleVersion): ModSummary | undefined {
+    if (gover.isToolchain(m.path)) return this.rawGoModSummarySync(m);
+    const actual = this.resolveReplacement(m);
+    if (
+      this.options.buildMod === 'readonly' &&
+      !this.inWorkspace &&
+      actual.version !== '' &&
+      this.options.haveSum &&
+      !this.options.haveSum({ path: actual.path, version: actual.version + '/go.mod' })
+    ) {
+      return undefined;
+    }
+    const summary = this.rawGoModSummarySync(actual);
+    if (!summary) return undefined;
+    if (actual.version !== '') {
+      const mpath = summary.module.path;
+      if (mpath === '' || (mpath !== m.path && mpath !== actual.path)) return undefined;
+    }
+    return this.#dropExcluded(summary);
+  }
+
+  /** #dropExcluded removes requirements on versions the main modules exclude. */
+  #dropExcluded(summary: ModSummary): ModSummary {
+    if (this.excluded.size > 0 && summary.require.some((r) => this.excluded.has(key(r)))) {
+      return { ...summary, require: summary.require.filter((r) => !this.excluded.has(key(r))) };
+    }
+    return summary;
+  }
+
+  /**
    * goModSummary returns m's requirements as the graph sees them: after replacement,
    * with the go.sum check of -mod=readonly, the module-path check, and without
    * requirements the main modules exclude.
@@ -553,7 +616,7 @@ export class Loader {
       const forGoMod = this.release.goModSumWording ? ' for go.mod file' : '';
       throw versionError(actual, new SumMissingError(actual, `${forGoMod}; to add it:\n\tgo mod download ${m.path}`));
     }
-    let summary = await this.rawGoModSummary(actual);
+    const summary = await this.rawGoModSummary(actual);
     if (actual.version !== '') {
       if (summary.module.path === '') throw versionError(actual, new Error('parsing go.mod: missing module line'));
       const mpath = summary.module.path;
@@ -566,10 +629,7 @@ export class Loader {
         );
       }
     }
-    if (this.excluded.size > 0 && summary.require.some((r) => this.excluded.has(key(r)))) {
-      summary = { ...summary, require: summary.require.filter((r) => !this.excluded.has(key(r))) };
-    }
-    return summary;
+    return this.#dropExcluded(summary);
   }
 
   /**
@@ -692,8 +752,11 @@ export class Loader {
       return p;
     };
 
-    // A bounded work queue (par.Queue): enqueue never waits, idle() resolves when empty.
+    // Modules whose go.mod is at hand are loaded at once (a stack, no promise per
+    // module); the others go to a bounded work queue (par.Queue) whose jobs drain the
+    // stack again when they finish. waitIdle() resolves when both are empty.
     const loadingUnpruned = new Set<string>();
+    const stack: Array<{ m: ModuleVersion; p: Pruning }> = [];
     const pending: Array<() => Promise<void>> = [];
     let active = 0;
     let idle: (() => void) | undefined;
@@ -715,8 +778,14 @@ export class Loader {
     const waitIdle = () =>
       new Promise<void>((resolve) => {
         idle = resolve;
-        pump();
+        drain();
       });
+    const follow = (p: Pruning, s: ModSummary): void => {
+      if (p !== 'pruned' || s.pruning === 'unpruned') {
+        const next: Pruning = p === 'unpruned' ? 'unpruned' : s.pruning;
+        for (const r of s.require) enqueue(r, next);
+      }
+    };
     const enqueue = (m: ModuleVersion, p: Pruning): void => {
       if (m.version === 'none') return;
       if (p === 'unpruned') {
@@ -724,14 +793,34 @@ export class Loader {
         if (loadingUnpruned.has(k)) return;
         loadingUnpruned.add(k);
       }
-      pending.push(async () => {
-        const s = await loadOne(m);
-        if (!s) return;
-        if (p !== 'pruned' || s.pruning === 'unpruned') {
-          const next: Pruning = p === 'unpruned' ? 'unpruned' : s.pruning;
-          for (const r of s.require) enqueue(r, next);
+      stack.push({ m, p });
+    };
+    const drain = (): void => {
+      while (stack.length > 0) {
+        const { m, p } = stack.pop()!;
+        const k = key(m);
+        const known = summaries.get(k);
+        if (known) {
+          follow(p, known);
+          continue;
         }
-      });
+        if (errors.has(k)) continue;
+        if (!loaded.has(k)) {
+          const s = this.goModSummarySync(m);
+          if (s) {
+            g.require(m, s.require);
+            summaries.set(k, s);
+            follow(p, s);
+            continue;
+          }
+        }
+        pending.push(async () => {
+          const s = await loadOne(m);
+          if (s) follow(p, s);
+          drain();
+        });
+      }
+      pump();
     };
     for (const m of rs.rootModules) enqueue(m, pruning);
     await waitIdle();
@@ -951,6 +1040,15 @@ export class Loader {
     this.requirements = ex.rs;
     return ex.mg;
   }
+}
+
+/** toolchainSummary is the synthetic summary of go@v (requiring toolchain@gov from 1.21) or toolchain@v. */
+function toolchainSummary(m: ModuleVersion): ModSummary {
+  const require =
+    m.path === 'go' && gover.compare(m.version, gover.goStrictVersion) >= 0
+      ? [{ path: 'toolchain', version: 'go' + m.version }]
+      : [];
+  return { module: m, goVersion: '', pruning: 'pruned', require, retract: [], deprecated: '' };
 }
 
 function sameModules(a: readonly ModuleVersion[], b: readonly ModuleVersion[]): boolean {

@@ -4,6 +4,7 @@
  * there and downloads it through the GOPROXY chain otherwise; createLayeredSource
  * mirrors that order over any two ModFileSources.
  */
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
@@ -44,8 +45,30 @@ export function createCacheSource(modcacheDir: string): ModFileSource {
 }
 
 /** cachePath returns where the go command keeps m's .mod/.info/.zip in the download cache. */
-export function cachePath(modcacheDir: string, m: ModuleVersion, ext: 'mod' | 'info' | 'zip'): string {
+export function cachePath(
+  modcacheDir: string,
+  m: ModuleVersion,
+  ext: 'mod' | 'info' | 'zip' | 'ziphash' | 'partial',
+): string {
   return path.join(modcacheDir, 'cache', 'download', escapePath(m.path), '@v', `${escapeVersion(m.version)}.${ext}`);
+}
+
+/**
+ * downloadDirReady returns m's extracted tree when it is complete, as the go command's
+ * modfetch.DownloadDir decides (the directory exists, no `.partial` marker, the
+ * `.ziphash` is there), else undefined. It never throws (an invalid path or version
+ * has no tree). Synchronous: `go list -m` asks it for every module it lists.
+ */
+export function downloadDirReady(modcacheDir: string, m: ModuleVersion): string | undefined {
+  try {
+    const dir = downloadDir(modcacheDir, m);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+    if (statSync(cachePath(modcacheDir, m, 'partial'), { throwIfNoEntry: false })) return undefined;
+    if (!statSync(cachePath(modcacheDir, m, 'ziphash'), { throwIfNoEntry: false })) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
 }
 
 /** downloadDir returns the extracted module directory of m in the module cache. */

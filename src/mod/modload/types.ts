@@ -65,6 +65,14 @@ export interface VersionInfo {
 export interface ModFileSource {
   /** goMod returns the go.mod bytes of m (m.version is a semantic version). */
   goMod(m: ModuleVersion): Promise<Uint8Array>;
+  /**
+   * goModCached returns m's go.mod without waiting when the source has it at hand and
+   * trusts it as goMod would (cached, its go.sum entry present and matching), else
+   * undefined (goMod then runs). A speed path: results must equal goMod's.
+   */
+  goModCached?(m: ModuleVersion): Uint8Array | undefined;
+  /** infoCached is info's speed path, on the same terms as goModCached. */
+  infoCached?(m: ModuleVersion): VersionInfo | undefined;
   /** info returns m's .info (canonical version and time). */
   info?(m: ModuleVersion): Promise<VersionInfo>;
   /** versions returns the module's released versions (the proxy's @v/list), unsorted. */
