@@ -49,15 +49,20 @@ export function refusedError(code: string, message: string, fields: Record<strin
   return new CodedError(code, message, { ...fields, exitCode: 1 });
 }
 
-/** redactArgs redacts every string of an argument object. */
-export function redactArgs(args: Record<string, unknown>): Record<string, unknown> {
+/** redactDeep redacts every string inside a JSON-like value. */
+export function redactDeep<T>(value: T): T {
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redact(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
-  return walk(args) as Record<string, unknown>;
+  return walk(value) as T;
+}
+
+/** redactArgs redacts every string of an argument object. */
+export function redactArgs(args: Record<string, unknown>): Record<string, unknown> {
+  return redactDeep(args);
 }
 
 /**
@@ -219,7 +224,12 @@ async function applyLocked(plan: Plan, ctx: FixContext, pc: PlanContext): Promis
     summary: redact(plan.why.split('\n')[0] ?? ''),
     risk: `${plan.risk.level}: ${plan.risk.note}`,
     undo: plan.undo,
-    env: plan.env,
+    // Values may hold a credential (a GOPROXY URL with a password): the journal keeps them redacted.
+    env: plan.env.map((c) => ({
+      ...c,
+      before: c.before === null ? null : redact(c.before),
+      after: c.after === null ? null : redact(c.after),
+    })),
     ...(st.writes.size > 0 || plan.ops.some((o) => o.kind === 'cache-quarantine') ? { backupDir } : {}),
   };
   const filesOf = (written?: Set<number>): FileChange[] =>

@@ -28,7 +28,7 @@
  * Error codes: ERR_FIX_* (docs/errors.md); every CodedError carries `fields.exitCode`
  * (1 refused/stale/verification, 2 usage, 3 could not finish) where it is not 3.
  */
-export { planAction, applyPlan, verifyPlan, type PlanDraft } from './engine.js';
+export { planAction, applyPlan, verifyPlan, redactDeep, type PlanDraft } from './engine.js';
 export { undo } from './undo.js';
 export { ACTIONS, getAction } from './registry.js';
 export { withEnvChanges } from './context.js';

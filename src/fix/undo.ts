@@ -35,6 +35,7 @@ import {
   type GitChange,
   type JournalEntry,
 } from '../shared/journal.js';
+import { REDACTED } from '../shared/redact.js';
 import { errorMessage } from '../doctor/util.js';
 import { backupFile, hashFile, removeFile, writeAtomic } from './atomic.js';
 import { detectActor } from './actor.js';
@@ -314,9 +315,14 @@ async function undoLocked(id: string | undefined, pc: PlanContext, options: Undo
   }
 
   // Shell-scope environment changes: print what restores them.
-  const output = target.env
-    .filter((c) => c.scope === 'shell')
-    .map((c) => (c.before === null ? `unset ${c.name}` : `export ${c.name}=${shellQuote(c.before)}`));
+  const output: string[] = [];
+  for (const c of target.env.filter((x) => x.scope === 'shell')) {
+    if (c.before === null) output.push(`unset ${c.name}`);
+    else if (c.before.includes(REDACTED)) {
+      // The journal never holds a credential: the old value cannot be printed back.
+      leftAlone.push(`${c.name} held a credential before the action; set it again from where you keep it`);
+    } else output.push(`export ${c.name}=${shellQuote(c.before)}`);
+  }
   const entry: JournalEntry = {
     ...base,
     status: 'done',

@@ -16,6 +16,7 @@ import {
   ACTION_IDS,
   applyPlan,
   planAction,
+  redactDeep,
   type ActionId,
   type ActionSpec,
   type FixContext,
@@ -269,17 +270,17 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   }
 }
 
-/** planView is the plan as --json prints it: operations without file contents. */
+/** planView is the plan as --json prints it: operations without file contents, every string redacted. */
 export function planView(plan: Plan): Record<string, unknown> {
   const { ops, ...rest } = plan;
-  return {
+  return redactDeep({
     ...rest,
     ops: ops.map((op) => {
       if (op.kind !== 'write-file') return op;
       const { content: _content, encoding: _encoding, ...meta } = op;
       return meta;
     }),
-  };
+  });
 }
 
 /** renderPlan prints a plan for people. */

@@ -114,6 +114,26 @@ describe('fix proxy', () => {
     expect(u.stdout).toBe(`export GOPROXY='${world.env['GOPROXY']}'\n`);
   });
 
+  it('a password in the GOPROXY URL reaches the go env file, but never the output, --json or the journal', async () => {
+    world = await createDoctorWorld();
+    const envFile = path.join(world.home, '.config', 'go', 'env');
+    await mkdir(path.dirname(envFile), { recursive: true });
+    const { GOENV: _e, ...env } = world.env;
+    const chain = 'https://bob:s3cr3tpass@proxy.corp.example,direct';
+    const outputs: string[] = [];
+    for (const extra of [['--json'], ['--apply'], ['--json', '--apply']]) {
+      const r = await run(['fix', 'proxy', '--set', chain, '--scope', 'go-env', '--no-verify', ...extra], {
+        cwd: world.project,
+        env,
+      });
+      outputs.push(r.stdout, r.stderr);
+    }
+    expect(await readFile(envFile, 'utf8')).toBe(`GOPROXY=${chain}\n`);
+    expect(outputs.join('\n')).toContain('https://bob:***@proxy.corp.example');
+    expect(outputs.join('\n')).not.toContain('s3cr3tpass');
+    expect(await readFile(path.join(world.project, '.modrescue', 'journal.jsonl'), 'utf8')).not.toContain('s3cr3tpass');
+  });
+
   it('--set is checked with the go command rules', async () => {
     world = await createDoctorWorld();
     const r = await run(['fix', 'proxy', '--set', 'ftp://x.example'], { cwd: world.project, env: world.env });
