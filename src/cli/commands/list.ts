@@ -157,7 +157,10 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
   const release = releaseFromGotoolchain(v('GOTOOLCHAIN'));
   const log = options.onLog ?? ((line: string) => ctx.err(prefixed(line)));
   const goflags = v('GOFLAGS');
-  let mod = options.mod ?? goFlag(goflags, 'mod');
+  // GOFLAGS sets only flags the subcommand defines: go mod graph, why, download and
+  // verify have no -mod flag (base.AddModCommonFlags adds -modcacherw and -modfile).
+  const definesMod = options.cmdName === 'list';
+  let mod = options.mod ?? (definesMod ? goFlag(goflags, 'mod') : undefined);
   const explicit = mod !== undefined && mod !== '';
   if (explicit && mod !== 'mod' && mod !== 'readonly' && mod !== 'vendor') {
     throw new CodedError('ERR_TRACE_BAD_MOD_FLAG', `-mod may only be set to readonly, vendor, or mod`, { exitCode: 1 });

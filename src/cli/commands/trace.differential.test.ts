@@ -3,6 +3,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Workspace } from '../../../test/support/go.js';
 import { createScenarioWorkspace, runScenario, type Scenario } from '../../../test/support/scenarios.js';
+import { fixtureSum } from '../../../test/support/sumdb.js';
+
+/** sums returns go.sum lines for "path@version" fixtures (go.mod hash, and the zip hash with "+zip"). */
+const sums = (...mods: string[]) =>
+  mods
+    .map((m) => {
+      const zip = m.endsWith('+zip');
+      const f = fixtureSum(zip ? m.slice(0, -4) : m);
+      return `${f.path} ${f.version} ${f.zipH1}\n`.repeat(zip ? 1 : 0) + `${f.path} ${f.version}/go.mod ${f.goModH1}\n`;
+    })
+    .join('');
+const QUOTE_SUMS = sums(
+  'rsc.io/quote@v1.5.2+zip',
+  'rsc.io/sampler@v1.3.0+zip',
+  'golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c+zip',
+);
 
 const mod = (goVersion: string | undefined, body: string, name = 'example.com/m') =>
   `module ${name}\n${goVersion ? `\ngo ${goVersion}\n` : ''}\n${body}`;
@@ -197,6 +213,167 @@ const scenarios: Scenario[] = [
     files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'), 'main.go': main('rsc.io/quote') },
     commands: [['list', '-m', 'all']],
     env: { GOFLAGS: '-mod=readonly' },
+  },
+  {
+    name: 'workspace',
+    files: {
+      'go.work': 'go 1.19\n\nuse (\n\t./a\n\t./b\n)\n',
+      'a/go.mod': mod('1.19', 'require rsc.io/quote v1.5.2\n', 'example.com/a'),
+      'a/a.go': 'package a\n\nimport _ "rsc.io/quote"\n',
+      'b/go.mod': mod('1.19', 'require rsc.io/sampler v1.3.1\n', 'example.com/b'),
+      'b/b.go': 'package b\n\nimport _ "rsc.io/sampler"\n',
+    },
+    cwd: 'a',
+    env: { GOWORK: '' },
+    commands: [
+      ['list', '-m'],
+      ['list', '-m', 'all'],
+      ['list', '-m', '-json', 'all'],
+      ['mod', 'graph'],
+      ['mod', 'why', '-m', 'rsc.io/sampler', 'golang.org/x/text'],
+      ['mod', 'why', 'rsc.io/quote', 'example.com/b'],
+    ],
+  },
+  {
+    name: 'readonly-inconsistent-roots',
+    files: {
+      'go.mod': mod('1.17', 'require (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.2.0\n)\n'),
+      'go.sum': sums(
+        'rsc.io/quote@v1.5.2',
+        'rsc.io/sampler@v1.2.0',
+        'rsc.io/sampler@v1.3.0',
+        'golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c',
+      ),
+      'main.go': main('rsc.io/quote'),
+    },
+    env: { GOFLAGS: '' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['list', '-mod=readonly', '-m', 'all'],
+      ['list', '-m', 'rsc.io/quote'],
+      ['mod', 'graph'],
+      ['list', '-mod=mod', '-m', 'all'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'unpruned-inconsistent-roots',
+    files: {
+      'go.mod': mod('1.16', 'require (\n\trsc.io/quote v1.5.2\n\trsc.io/sampler v1.2.0\n)\n'),
+      'go.sum': sums(
+        'rsc.io/quote@v1.5.2',
+        'rsc.io/sampler@v1.2.0',
+        'rsc.io/sampler@v1.3.0',
+        'golang.org/x/text@v0.0.0-20170915032832-14c0d48ead0c',
+      ),
+      'main.go': main('rsc.io/quote'),
+    },
+    env: { GOFLAGS: '' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['list', '-mod=mod', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'why-std-tests-patterns-vendor',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n', 'mymodule'),
+      'x/x.go': 'package x\n\nimport _ "mymodule/z"\n',
+      'y/y.go': 'package y\n',
+      'y/y_test.go': 'package y\n\nimport (\n\t"testing"\n\n\t_ "rsc.io/quote"\n)\n\nfunc TestY(t *testing.T) {}\n',
+      'z/z.go': 'package z\n\nimport (\n\t"fmt"\n\t_ "mymodule/y"\n)\n\nvar _ = fmt.Sprint\n',
+      'ignored/i.go': '//go:build ignore\n\npackage ignored\n\nimport _ "net/http"\n',
+    },
+    commands: [
+      ['mod', 'why', 'fmt', 'testing', 'os', 'unicode/utf8', 'net/http', 'internal/testenv'],
+      ['mod', 'why', 'golang.org/x/text/...', './...'],
+      ['mod', 'why', '-vendor', 'rsc.io/testonly', 'rsc.io/quote', 'testing'],
+      ['mod', 'why', '-m', '-vendor', 'rsc.io/testonly', 'rsc.io/sampler'],
+      ['mod', 'why', '-m', 'golang.org/...', 'rsc.io/...'],
+    ],
+  },
+  {
+    name: 'list-queries-and-templates',
+    files: {
+      'go.mod': mod('1.17', 'require (\n\trsc.io/quote v1.5.1\n\trsc.io/breaker v1.0.0\n)\n'),
+      'main.go': main('rsc.io/quote', 'rsc.io/breaker'),
+    },
+    commands: [
+      [
+        'list',
+        '-m',
+        'rsc.io/quote@latest',
+        'rsc.io/quote@upgrade',
+        'rsc.io/quote@patch',
+        'rsc.io/quote@<v1.5.1',
+        'rsc.io/quote@v1.4',
+      ],
+      ['list', '-m', 'rsc.io/breaker@latest', 'rsc.io/breaker@upgrade', 'rsc.io/breaker@v2.0.0+incompatible'],
+      ['list', '-m', '-versions', 'rsc.io/breaker', 'rsc.io/quote'],
+      [
+        'list',
+        '-m',
+        '-f',
+        '{{.Path}} {{.Version}}{{with .Replace}} => {{.Path}}{{end}}{{if .Indirect}} // indirect{{end}}',
+        'all',
+      ],
+      [
+        'list',
+        '-m',
+        '-f',
+        '{{.Path}}: {{.GoVersion}} {{printf "%q" .Version}} {{.Main}} {{.Update}} {{.Error}}',
+        'all',
+      ],
+      ['list', '-m', '-u', '-f', '{{.String}}|{{with .Update}}{{.Version}}{{else}}none{{end}}', 'all'],
+      ['list', '-m', '-json=Path,Version', 'rsc.io/quote', 'rsc.io/nonexistent'],
+      ['list', '-m', '-e', '-json', 'rsc.io/nonexistent', 'rsc.io/quote@v9.9.9'],
+      ['list', '-m', 'rsc.io/quote@v9.9.9'],
+      ['list', '-m', 'rsc.io/quote@>=v1.5', 'rsc.io/quote@<=v1.5'],
+    ],
+  },
+  {
+    name: 'modfile-flag',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'),
+      'alt.mod': mod('1.17', 'require rsc.io/sampler v1.3.1\n'),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [
+      ['list', '-modfile=alt.mod', '-m', 'all'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'vendor-directory',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'),
+      'go.sum': QUOTE_SUMS,
+      'main.go': main('rsc.io/quote'),
+      'vendor/modules.txt': '# rsc.io/quote v1.5.2\n## explicit\nrsc.io/quote\n',
+    },
+    env: { GOFLAGS: '' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['list', '-m', '-versions', 'rsc.io/quote'],
+      ['list', '-m', 'rsc.io/quote'],
+      ['list', '-m', 'rsc.io/sampler'],
+      ['list', '-mod=mod', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'no-go-line-readonly',
+    files: {
+      'go.mod': mod(undefined, 'require rsc.io/quote v1.5.2\n'),
+      'go.sum': QUOTE_SUMS,
+      'main.go': main('rsc.io/quote'),
+    },
+    env: { GOFLAGS: '-mod=readonly' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['list', '-m', '-json'],
+      ['mod', 'why', '-m', 'rsc.io/sampler'],
+      ['mod', 'graph'],
+    ],
   },
   {
     name: 'no-module',

@@ -721,7 +721,46 @@ export class Loader {
    * then the requirements of every module that may provide packages to them.
    */
   graph(rs: Requirements): Promise<GraphResult> {
+    if (this.options.buildMod === 'vendor' && !this.inWorkspace) return (rs.graph ??= this.#vendorGraph(rs));
     return (rs.graph ??= this.#readModGraph(rs));
+  }
+
+  /**
+   * #vendorGraph is the module graph of -mod=vendor (Requirements.initVendor): the
+   * vendor directory holds no go.mod files, so the graph is the main module's roots
+   * (pruned main modules, whose roots must then list every vendored module) or the
+   * roots plus a synthetic "vendor/modules.txt" module requiring the vendored modules.
+   */
+  async #vendorGraph(rs: Requirements): Promise<GraphResult> {
+    const vendorList = await readVendorList(this.main.root);
+    const mainMV = { path: this.main.path, version: '' };
+    const g = new Graph(cmpModVersion, [mainMV]);
+    if (rs.pruning === 'pruned') {
+      const bad = vendorList.filter((m) => rs.rootSelected(m.path) !== m.version);
+      if (bad.length > 0) {
+        const lines = bad.map((m) => `vendored module ${m.path}@${m.version} should be required explicitly in go.mod`);
+        throw new CodedError('ERR_MODLOAD_GO_MOD_DIRTY', `${lines.join('\n')}\n${this.dirtyError().message}`, {});
+      }
+      g.require(mainMV, rs.rootModules);
+    } else {
+      const vendorMod = { path: 'vendor/modules.txt', version: '' };
+      g.require(mainMV, [...rs.rootModules, vendorMod]);
+      g.require(vendorMod, vendorList);
+    }
+    return {
+      mg: new ModuleGraph({
+        graph: g,
+        main: this.main,
+        mains: this.mains,
+        pruning: rs.pruning,
+        rootModules: rs.rootModules,
+        direct: rs.direct,
+        replacements: this.replacements,
+        excluded: this.excluded,
+        warnings: this.loadWarnings,
+        summaries: new Map(),
+      }),
+    };
   }
 
   async #readModGraph(rs: Requirements): Promise<GraphResult> {
@@ -1040,6 +1079,40 @@ export class Loader {
     this.requirements = ex.rs;
     return ex.mg;
   }
+}
+
+/**
+ * readVendorList returns the modules vendor/modules.txt names with at least one
+ * package, in order of appearance, at their highest listed version (modload's
+ * readVendorList); [] when the file does not exist.
+ */
+export async function readVendorList(root: string): Promise<ModuleVersion[]> {
+  let text: string;
+  try {
+    text = await readFile(path.join(root, 'vendor', 'modules.txt'), 'utf8');
+  } catch {
+    return [];
+  }
+  const list: ModuleVersion[] = [];
+  const version = new Map<string, string>();
+  let mod: ModuleVersion | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('# ')) {
+      const f = line.split(/\s+/).filter((x) => x !== '');
+      mod = f.length >= 3 && semver.isValid(f[2]!) ? { path: f[1]!, version: f[2]! } : undefined;
+      continue;
+    }
+    if (!mod || line.startsWith('## ')) continue;
+    const f = line.split(/\s+/).filter((x) => x !== '');
+    if (f.length === 1 && !/[\s"`]/.test(f[0]!)) {
+      const v = version.get(mod.path);
+      if (v === undefined || semver.compare(v, mod.version) < 0) {
+        list.push(mod);
+        version.set(mod.path, mod.version);
+      }
+    }
+  }
+  return list;
 }
 
 /** toolchainSummary is the synthetic summary of go@v (requiring toolchain@gov from 1.21) or toolchain@v. */
