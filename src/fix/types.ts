@@ -64,6 +64,12 @@ export interface PrivateSpec {
   readonly netrcTokenEnv?: string;
   /** The .netrc login (default `oauth2`, accepted with a token by GitHub and GitLab). */
   readonly netrcLogin?: string;
+  /**
+   * How the go command fetches the private modules: `proxy` keeps them on GOPROXY (a
+   * company proxy), `direct` fetches them from the origin. Default: `proxy` when GOPROXY
+   * serves them, else `direct`.
+   */
+  readonly route?: 'proxy' | 'direct';
   readonly scope?: Exclude<EnvScope, 'shell'>;
   readonly ciFile?: string;
 }

@@ -46,6 +46,7 @@ Action flags:
   replace    --add old[@v]=new[@v] (repeatable), --drop old[@v] (repeatable)
   pin        module@version
   private    --pattern glob, --ssh | --netrc-token-env VAR [--netrc-login name],
+             --route proxy|direct (default: proxy when GOPROXY serves the modules),
              --scope go-env|ci, --ci-file file
   toolchain  --prefer env|go.mod, --scope go-env|ci, --ci-file file
   rollback   --to ref | --last-stable, --files-only, --push [--remote name]
@@ -70,7 +71,7 @@ const ACTION_FLAGS: Record<ActionId, readonly string[]> = {
   replace: ['add', 'drop'],
   pin: [],
   sum: [],
-  private: ['pattern', 'ssh', 'netrc-token-env', 'netrc-login', 'scope', 'ci-file'],
+  private: ['pattern', 'ssh', 'netrc-token-env', 'netrc-login', 'route', 'scope', 'ci-file'],
   toolchain: ['prefer', 'scope', 'ci-file'],
   rollback: ['to', 'last-stable', 'files-only', 'push', 'remote'],
 };
@@ -96,6 +97,7 @@ const SPECS: FlagSpecs = {
   ssh: { kind: 'bool' },
   'netrc-token-env': { kind: 'string' },
   'netrc-login': { kind: 'string' },
+  route: { kind: 'string' },
   prefer: { kind: 'string' },
   to: { kind: 'string' },
   'last-stable': { kind: 'bool' },
@@ -149,6 +151,12 @@ function buildSpec(action: ActionId, flags: ReturnType<typeof parseFlags>): Acti
     case 'sum':
       return { action };
     case 'private': {
+      const route = () => {
+        const r = str('route');
+        if (r !== undefined && r !== 'proxy' && r !== 'direct')
+          throw usageError('fix private: --route must be proxy or direct');
+        return r as 'proxy' | 'direct' | undefined;
+      };
       const pattern = str('pattern');
       if (pattern === undefined)
         throw usageError('fix private: --pattern is required (e.g. --pattern "git.corp.example.com/*")');
@@ -161,6 +169,7 @@ function buildSpec(action: ActionId, flags: ReturnType<typeof parseFlags>): Acti
         ssh: bool('ssh'),
         ...opt('netrcTokenEnv', str('netrc-token-env')),
         ...opt('netrcLogin', str('netrc-login')),
+        ...opt('route', route()),
         ...opt('scope', scope(['go-env', 'ci'] as const)),
         ...opt('ciFile', str('ci-file')),
       };

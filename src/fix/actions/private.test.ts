@@ -107,6 +107,28 @@ describe('fix private', () => {
     expect(await readFile(path.join(world!.home, '.gitconfig'), 'utf8')).toBe(gitconfig);
   });
 
+  it('a private module the GOPROXY serves keeps that route (GONOPROXY=none, as the go command documents for a company proxy)', async () => {
+    const { envFile, env } = await setup();
+    const r = await run(['fix', 'private', '--pattern', 'rsc.io/quote', '--apply'], { cwd: world!.project, env });
+    expect(r.code, r.stdout + r.stderr).toBeLessThanOrEqual(1);
+    expect(r.stdout).toContain('GOPROXY serves rsc.io/quote@v1.5.2: the private modules keep that route');
+    expect(await readFile(envFile, 'utf8')).toBe('GONOPROXY=none\nGOPRIVATE=rsc.io/quote\n');
+    // The go command now skips the checksum database for it but still downloads it through the proxy.
+    const dl = await runGo(['mod', 'download', '-json', 'rsc.io/quote@v1.5.2'], {
+      cwd: world!.project,
+      env: { ...env, GOFLAGS: '-mod=mod' },
+    });
+    expect(dl.code, dl.stdout + dl.stderr).toBe(0);
+    expect(world!.sumdb!.requests.some((p) => p.includes('rsc.io/quote'))).toBe(false);
+    const direct = await run(['fix', 'private', '--pattern', 'rsc.io/sampler', '--route', 'direct'], {
+      cwd: world!.project,
+      env,
+    });
+    expect(direct.stdout).toContain(
+      'GONOPROXY follows GOPRIVATE: the go command fetches these modules directly from their origin',
+    );
+  });
+
   it('--ssh needs a concrete host', async () => {
     const { env } = await setup();
     const r = await run(['fix', 'private', '--pattern', '*.corp.example', '--ssh'], { cwd: world!.project, env });

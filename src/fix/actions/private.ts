@@ -4,8 +4,13 @@
  * What it does: makes the go command treat the modules matching the pattern as private —
  * the fix for "a private module looked up in the public checksum database" (`410 Gone`,
  * `404 Not Found` from sum.golang.org) and for private paths leaking to public proxies:
- *  - GOPRIVATE gains the pattern (existing patterns kept); GONOSUMDB and GONOPROXY gain
- *    it too when they are set explicitly (otherwise they follow GOPRIVATE);
+ *  - GOPRIVATE gains the pattern (existing patterns kept); GONOSUMDB gains it too when it
+ *    is set explicitly (otherwise it follows GOPRIVATE);
+ *  - the route: when the configured GOPROXY serves the private modules (a company proxy),
+ *    they stay on it — GONOPROXY is set to what GOPRIVATE was before (`none` when empty),
+ *    the go command's documented setup, so nothing is fetched from the origin; otherwise
+ *    (`--route direct`, or the proxy does not serve them) GONOPROXY follows GOPRIVATE (or
+ *    gains the pattern when set explicitly) and the go command fetches them with git;
  *  - `--ssh`: a git `url."ssh://git@<host>/".insteadOf "https://<host>/"` rewrite in the
  *    global git config (written by git itself), so the go command's git fetches use SSH;
  *  - `--netrc-token-env VAR`: a `.netrc` entry `machine <host> login <login> password
@@ -23,6 +28,8 @@ import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as module from '../../mod/module/index.js';
+import { createGoproxyClient } from '../../mod/goproxy/index.js';
+import { errorMessage } from '../../doctor/util.js';
 import { readMaybe } from '../atomic.js';
 import type { PlanContext, PlannedWrite } from '../context.js';
 import type { PlanDraft } from '../engine.js';
@@ -80,6 +87,35 @@ export function netrcWith(data: string, host: string, login: string, password: s
   return lines.join('\n') + '\n';
 }
 
+/**
+ * detectRoute decides how the go command should fetch the private modules: through the
+ * configured GOPROXY when it serves the first covered requirement (a company proxy), else
+ * directly from the origin. Offline or without a covered requirement: direct.
+ */
+async function detectRoute(
+  pc: PlanContext,
+  covered: ReadonlyArray<{ path: string; version: string }>,
+  notes: string[],
+): Promise<'proxy' | 'direct'> {
+  const m = covered[0];
+  if (!m || !pc.ctx.fetch) return 'direct';
+  try {
+    const client = createGoproxyClient({
+      fetch: pc.ctx.fetch,
+      proxy: pc.v('GOPROXY'),
+      ...(pc.ctx.signal ? { signal: pc.ctx.signal } : {}),
+    });
+    await client.info(m.path, m.version);
+    notes.push(`GOPROXY serves ${m.path}@${m.version}: the private modules keep that route`);
+    return 'proxy';
+  } catch (e) {
+    notes.push(
+      `GOPROXY does not serve ${m.path}@${m.version} (${errorMessage(e).split('\n')[0]}): they are fetched from the origin`,
+    );
+    return 'direct';
+  }
+}
+
 export async function plan(spec: PrivateSpec, pc: PlanContext): Promise<PlanDraft> {
   const pattern = spec.pattern.trim();
   if (pattern === '' || /\s/.test(pattern))
@@ -97,28 +133,43 @@ export async function plan(spec: PrivateSpec, pc: PlanContext): Promise<PlanDraf
   const notes: string[] = [];
   const changes: Record<string, string> = {};
   const vars = pc.ctx.env.vars;
-  const goprivate = addPattern(vars.GOPRIVATE.value, pattern);
-  if (goprivate !== vars.GOPRIVATE.value) changes['GOPRIVATE'] = goprivate;
-  for (const name of ['GONOSUMDB', 'GONOPROXY'] as const) {
-    const v = vars[name];
-    const explicit = v.source !== 'default' && v.from !== 'GOPRIVATE';
-    if (explicit) {
-      const next = addPattern(v.value, pattern);
-      if (next !== v.value) changes[name] = next;
-    } else {
-      notes.push(`${name} follows GOPRIVATE (it is not set on its own)`);
-    }
-  }
   // Which modules of the build the pattern covers (the proof that it is the right one).
+  let covered: Array<{ path: string; version: string }> = [];
   try {
     const main = await pc.session().mainModule();
-    const covered = main.file.require
-      .filter((r) => module.matchPrefixPatterns(pattern, r.mod.path))
-      .map((r) => r.mod.path);
-    if (covered.length > 0) notes.push(`the pattern covers ${covered.join(', ')}`);
+    covered = main.file.require.filter((r) => module.matchPrefixPatterns(pattern, r.mod.path)).map((r) => r.mod);
+    if (covered.length > 0) notes.push(`the pattern covers ${covered.map((m) => m.path).join(', ')}`);
     else notes.push('the pattern covers no requirement of go.mod');
   } catch {
     // No go.mod: the pattern is still useful for the user's other modules.
+  }
+  const route = spec.route ?? (await detectRoute(pc, covered, notes));
+  const goprivate = addPattern(vars.GOPRIVATE.value, pattern);
+  if (goprivate !== vars.GOPRIVATE.value) changes['GOPRIVATE'] = goprivate;
+  const explicit = (name: 'GONOSUMDB' | 'GONOPROXY') =>
+    vars[name].source !== 'default' && vars[name].from !== 'GOPRIVATE';
+  if (explicit('GONOSUMDB')) {
+    const next = addPattern(vars.GONOSUMDB.value, pattern);
+    if (next !== vars.GONOSUMDB.value) changes['GONOSUMDB'] = next;
+  } else {
+    notes.push('GONOSUMDB follows GOPRIVATE (it is not set on its own)');
+  }
+  if (route === 'direct') {
+    if (explicit('GONOPROXY')) {
+      const next = addPattern(vars.GONOPROXY.value, pattern);
+      if (next !== vars.GONOPROXY.value) changes['GONOPROXY'] = next;
+    } else {
+      notes.push('GONOPROXY follows GOPRIVATE: the go command fetches these modules directly from their origin (git)');
+    }
+  } else if (!explicit('GONOPROXY')) {
+    // Keep fetching through GOPROXY: GONOPROXY stops following GOPRIVATE (the go command's
+    // documented setup for a company proxy that serves private modules).
+    changes['GONOPROXY'] = vars.GOPRIVATE.value === '' ? 'none' : vars.GOPRIVATE.value;
+    notes.push(
+      `GONOPROXY=${changes['GONOPROXY']} keeps ${pattern} on the GOPROXY chain (it would otherwise follow GOPRIVATE and fetch from the origin)`,
+    );
+  } else if (module.matchPrefixPatterns(vars.GONOPROXY.value, covered[0]?.path ?? pattern)) {
+    notes.push(`GONOPROXY=${vars.GONOPROXY.value} (set explicitly) already sends these modules to their origin`);
   }
 
   const writes: PlannedWrite[] = [];
