@@ -124,9 +124,8 @@ describe('fix private', () => {
       cwd: world!.project,
       env,
     });
-    expect(direct.stdout).toContain(
-      'GONOPROXY follows GOPRIVATE: the go command fetches these modules directly from their origin',
-    );
+    // GONOPROXY is now set explicitly (none): a direct route adds the pattern to it.
+    expect(direct.stdout).toContain('set GONOPROXY=none,rsc.io/sampler in the go env file');
   });
 
   it('--ssh needs a concrete host', async () => {
