@@ -85,6 +85,18 @@ describe('fix sum', () => {
     expect(quoteLine?.description).toBe('add rsc.io/quote v1.5.2 h1:wrong');
   });
 
+  it('records that do not verify against the signed tree (a tampered lookup) are never written', async () => {
+    world = await createDoctorWorld({ files: { 'go.sum': null } });
+    world.sumdb!.tamper('record');
+    const r = await run(['fix', 'sum', '--apply'], { cwd: world.project, env: world.env });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refused: no go.sum line could be verified');
+    expect(r.stdout).toContain(
+      'missing, not written: checksum database: rsc.io/quote@v1.5.2: cannot authenticate record data in server response',
+    );
+    await expect(readFile(path.join(world.project, 'go.sum'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('private modules (GONOSUMDB) get hashes from a fresh download, labelled trust on first use', async () => {
     world = await createDoctorWorld({ files: { 'go.sum': null }, env: { GONOSUMDB: 'rsc.io' } });
     const ctx = await fixContext(world);
