@@ -9,6 +9,7 @@ export {
   focusView,
   limitDepth,
   nodeId,
+  withoutToolchain,
   type Annotations,
   type Edge,
   type GraphSource,

@@ -60,6 +60,20 @@ export interface GraphView {
   readonly edges: readonly Edge[];
 }
 
+/**
+ * withoutToolchain returns g without the go and toolchain pseudo-modules that the go
+ * command's module graph holds since Go 1.21 (go@1.21 requirements are not modules
+ * anyone needs explained); everything else passes through.
+ */
+export function withoutToolchain(g: GraphSource): GraphSource {
+  const isToolchain = (p: string) => p === 'go' || p === 'toolchain';
+  return {
+    roots: g.roots,
+    requiredBy: (m) => g.requiredBy(m)?.filter((r) => !isToolchain(r.path)),
+    selected: (p) => (isToolchain(p) ? 'none' : g.selected(p)),
+  };
+}
+
 /** nodeId returns the view id of m ("path@version", or the path for a main module). */
 export function nodeId(m: ModuleVersion): string {
   return m.version === '' ? m.path : `${m.path}@${m.version}`;

@@ -13,6 +13,7 @@ import {
   renderMermaid,
   renderText,
   viewDocument,
+  withoutToolchain,
   type Format,
 } from '../../graph/index.js';
 import { openModule, type Opened } from './list.js';
@@ -48,13 +49,15 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
     opened = await openModule(ctx, { cmdName: 'mod graph' });
     const mg = await opened.loader.loadModGraph();
     const replaced = new Map<string, string>();
-    for (const r of mg.main.file.replace) {
-      replaced.set(
-        r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
-        r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
-      );
+    for (const mm of mg.mains) {
+      for (const r of mm.file.replace) {
+        replaced.set(
+          r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
+          r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
+        );
+      }
     }
-    let view = buildView(mg, { replaced, excluded: mg.excluded });
+    let view = buildView(withoutToolchain(mg), { replaced, excluded: mg.excluded });
     const focus = flags.values['focus'] as string | undefined;
     if (focus) view = focusView(view, focus);
     if (depth !== undefined) view = limitDepth(view, depth);
