@@ -10,7 +10,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
@@ -106,48 +106,74 @@ function tempName(file: string): string {
 }
 
 /**
- * createTempFile creates a new empty file named as the go command's tempFile does
- * (`<dir>/<base><random>.tmp`, O_EXCL, mode 0666 & ~umask) and returns its path.
- * It throws ERR_MODCACHE_IO (Go's wording) when the directory is not writable.
+ * openTempFile creates a new empty file named as the go command's tempFile does
+ * (`<dir>/<base><random>.tmp`, O_EXCL, mode 0666 & ~umask) and returns its name and
+ * an open handle for writing (one open per temporary file). When the directory is
+ * missing it is created (with its parents) and the creation retried once. It throws
+ * ERR_MODCACHE_IO (Go's wording) when the file cannot be created.
  */
-export async function createTempFile(file: string): Promise<string> {
+export async function openTempFile(file: string): Promise<{ name: string; handle: FileHandle }> {
+  let madeDir = false;
   for (let i = 0; ; i++) {
     const name = tempName(file);
     try {
-      const fh = await open(name, 'wx', 0o666);
-      await fh.close();
-      return name;
+      return { name, handle: await open(name, 'wx', 0o666) };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && i < 10_000) continue;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && i < 10_000) continue;
+      if (code === 'ENOENT' && !madeDir) {
+        // The common case is a directory that exists: create it only when it does not.
+        madeDir = true;
+        try {
+          await mkdir(path.dirname(file), { recursive: true });
+        } catch (e2) {
+          throw ioError('ERR_MODCACHE_IO', e2, { file });
+        }
+        continue;
+      }
       throw ioError('ERR_MODCACHE_IO', e, { file });
     }
   }
 }
 
 /**
+ * createTempFile is openTempFile for callers that write the file by name: the file is
+ * created (and closed) and its name returned.
+ */
+export async function createTempFile(file: string): Promise<string> {
+  const { name, handle } = await openTempFile(file);
+  await handle.close();
+  return name;
+}
+
+/**
+ * writeFileAtomic writes data to file as the go command's writeDiskCache does: into a
+ * new temporary file beside it (openTempFile, written through the same descriptor),
+ * then renamed over file, so that file is never seen half-written. The temporary file
+ * is removed when anything fails; failures throw ERR_MODCACHE_IO.
+ */
+async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const { name, handle } = await openTempFile(file);
+  try {
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(name, file);
+  } catch (e) {
+    await rm(name, { force: true });
+    throw ioError('ERR_MODCACHE_IO', e, { file });
+  }
+}
+
+/**
  * writeDiskCache writes data to file atomically (temporary file + rename), creating the
- * directory; after a `.mod` file it rewrites the directory's `list` (rewriteVersionList).
- * Failures throw ERR_MODCACHE_IO in the go command's wording.
+ * directory when it is missing; after a `.mod` file it rewrites the directory's `list`
+ * (rewriteVersionList). Failures throw ERR_MODCACHE_IO in the go command's wording.
  */
 export async function writeDiskCache(file: string, data: Uint8Array, locker?: FileLocker): Promise<void> {
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-  } catch (e) {
-    throw ioError('ERR_MODCACHE_IO', e, { file });
-  }
-  const tmp = await createTempFile(file);
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw ioError('ERR_MODCACHE_IO', e, { file });
-  }
+  await writeFileAtomic(file, data);
   if (file.endsWith('.mod')) await rewriteVersionList(path.dirname(file), locker);
 }
 
@@ -323,20 +349,8 @@ export async function sum(modcache: string, m: ModuleVersion): Promise<string> {
 
 /**
  * writeZipHash writes hash to a `.ziphash` file atomically, without a trailing newline
- * (the bytes the go command writes).
+ * (the bytes the go command writes). Failures throw ERR_MODCACHE_IO.
  */
 export async function writeZipHash(file: string, hash: string): Promise<void> {
-  const tmp = await createTempFile(file);
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(hash);
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw ioError('ERR_MODCACHE_IO', e, { file });
-  }
+  await writeFileAtomic(file, hash);
 }

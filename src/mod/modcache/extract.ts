@@ -8,7 +8,7 @@
  * are read-only (0444) and directories are made read-only afterwards, as the go command
  * does, so that a later `go mod verify` (or modrescue's) can tell an edit.
  */
-import { chmod, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import { unzip } from '../zip/index.js';
@@ -120,6 +120,12 @@ export interface ExtractOptions {
   /** Receives what the go command prints on stderr during extraction (`-> <error>`). */
   readonly onLog?: (line: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * The caller has just seen downloadDir report the tree as not there (as the go
+   * command's download does before DownloadZip): extract then goes straight to the
+   * lock and checks again only under it.
+   */
+  readonly checked?: boolean;
 }
 
 /**
@@ -136,10 +142,12 @@ export async function extract(
   zipFile: string,
   options: ExtractOptions,
 ): Promise<string> {
-  const first = await downloadDir(modcache, m);
-  if (!first.error) return first.dir;
-  if (!isNotExist(first.error)) throw first.error;
-  const dir = first.dir;
+  if (!options.checked) {
+    const first = await downloadDir(modcache, m);
+    if (!first.error) return first.dir;
+    if (!isNotExist(first.error)) throw first.error;
+  }
+  const dir = downloadDirPath(modcache, m);
   const unlock = await options.locker.lock(cachePath(modcache, m, 'lock'), 'exclusive', options.signal);
   try {
     const again = await downloadDir(modcache, m);
@@ -171,7 +179,7 @@ export async function extract(
       throw e;
     }
     try {
-      await rm(partial);
+      await unlink(partial);
     } catch (e) {
       throw ioError('ERR_MODCACHE_IO', e, { dir });
     }

@@ -42,6 +42,7 @@ export {
 export {
   ZERO_TIME,
   createTempFile,
+  openTempFile,
   decodeInfo,
   encodeInfo,
   formatGoTime,

@@ -142,6 +142,33 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   const zipMemo = memo<string>();
   const dlMemo = memo<string>();
   const log = (line: string) => options.onLog?.(line);
+  /**
+   * knownDirs are `@v` directories this Fetcher has seen exist (it read or wrote a file
+   * there): lockVersion creates the others first, as the go command's lockVersion does.
+   */
+  const knownDirs = new Set<string>();
+  const lockVersion = async (m: ModuleVersion): Promise<modcache.Unlock> => {
+    const file = modcache.cachePath(mc, m, 'lock');
+    const dir = path.dirname(file);
+    if (!knownDirs.has(dir)) {
+      try {
+        await mkdir(dir, { recursive: true });
+      } catch (e) {
+        throw ioError('ERR_MODCACHE_IO', e);
+      }
+      knownDirs.add(dir);
+    }
+    return locker.lock(file, 'exclusive', options.signal);
+  };
+  // The go command checks (and creates) the cache directory once per process.
+  let cacheDirChecked: Promise<void> | undefined;
+  const ensureCacheDir = (): Promise<void> => {
+    const p = (cacheDirChecked ??= modcache.ensureCacheDir(mc));
+    p.catch(() => {
+      if (cacheDirChecked === p) cacheDirChecked = undefined;
+    });
+    return p;
+  };
 
   const checkModSum = async (m: ModuleVersion, h: string): Promise<void> => {
     const gs = options.goSum;
@@ -154,10 +181,22 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     await checkModSum({ path: p, version: version + '/go.mod' }, hashGoMod(data));
   };
 
+  /**
+   * infoOnDisk holds the `.info` files this Fetcher read intact or wrote itself: a later
+   * infoFile for that version needs no second read (readDiskStat would find them).
+   */
+  const infoOnDisk = new Map<string, string>();
+
   const statRev = (p: string, rev: string): Promise<RevInfo> =>
     statMemo(`${p}@${rev}`, async () => {
       const disk = await modcache.readDiskStat(mc, { path: p, version: rev });
-      if (disk.info) return { version: disk.info.version, time: disk.info.time };
+      if (disk.info) {
+        if (disk.file) {
+          infoOnDisk.set(`${p}@${rev}`, disk.file);
+          knownDirs.add(path.dirname(disk.file));
+        }
+        return { version: disk.info.version, time: disk.info.time };
+      }
       const info = await client.info(p, rev);
       let file = disk.file;
       if (info.version !== rev) {
@@ -173,6 +212,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           { version: info.version, time: info.time, ...(isOrigin(info.origin) ? { origin: info.origin } : {}) },
           locker,
         );
+        if (file) {
+          infoOnDisk.set(`${p}@${info.version}`, file);
+          knownDirs.add(path.dirname(file));
+        }
       } catch (e) {
         log(`go: writing stat cache: ${(e as Error).message}`);
       }
@@ -186,35 +229,53 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const disk = await modcache.readDiskGoMod(mc, { path: p, version });
       if (disk.data) {
         await checkGoMod(p, version, disk.data);
+        if (disk.file) knownDirs.add(path.dirname(disk.file));
         return disk.data;
       }
       const data = await client.goMod(p, version);
       await checkGoMod(p, version, data);
       try {
         await modcache.writeDiskGoMod(disk.file, data, locker);
+        if (disk.file) knownDirs.add(path.dirname(disk.file));
       } catch (e) {
         log(`go: writing go.mod cache: ${(e as Error).message}`);
       }
       return data;
     });
 
+  /**
+   * zipHashes remembers each version's `.ziphash` as this Fetcher last read or wrote it
+   * (Sum and checkMod read the same file; one read serves both). A failed read is
+   * forgotten, so that the next caller reads again.
+   */
+  const zipHashes = new Map<string, Promise<{ hash: string; valid: boolean }>>();
+  const readZipHash = (m: ModuleVersion): Promise<{ hash: string; valid: boolean }> => {
+    const k = `${m.path}@${m.version}`;
+    let p = zipHashes.get(k);
+    if (!p) {
+      const read = (async () => modcache.readZipHash(modcache.cachePath(mc, m, 'ziphash')))();
+      read.catch(() => {
+        if (zipHashes.get(k) === read) zipHashes.delete(k);
+      });
+      zipHashes.set(k, (p = read));
+    }
+    return p;
+  };
+
   /** hashZipFile hashes zipFile, checks the hash, and writes ziphashFile (modfetch.hashZip). */
   const hashZipFile = async (m: ModuleVersion, zipFile: string, ziphashFile: string): Promise<void> => {
     const h = await dirhashZip(zipFile);
     await checkModSum(m, h);
     await modcache.writeZipHash(ziphashFile, h);
+    zipHashes.set(`${m.path}@${m.version}`, Promise.resolve({ hash: h, valid: true }));
   };
 
   const downloadZipLocked = async (m: ModuleVersion, zipFile: string): Promise<void> => {
     const ziphashFile = zipFile + 'hash';
     const zipExists = await exists(zipFile);
     if (zipExists && (await exists(ziphashFile))) return;
+    // (The directory exists after the lock file was created in it.)
     const dir = path.dirname(zipFile);
-    try {
-      await mkdir(dir, { recursive: true });
-    } catch (e) {
-      throw ioError('ERR_MODCACHE_IO', e);
-    }
     // Temporary files of interrupted downloads: safe to remove while holding the lock.
     const base = path.basename(zipFile);
     for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -225,9 +286,14 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       await hashZipFile(m, zipFile, ziphashFile);
       return;
     }
-    const tmp = await modcache.createTempFile(zipFile);
+    // One descriptor for the temporary zip: created exclusively, written by the client.
+    const { name: tmp, handle } = await modcache.openTempFile(zipFile);
     try {
-      await client.zip(m.path, m.version, tmp);
+      try {
+        await client.zip(m.path, m.version, handle);
+      } finally {
+        await handle.close();
+      }
       const prefix = `${m.path}@${m.version}/`;
       const z = await openZipReader(tmp);
       try {
@@ -257,7 +323,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       const zipFile = modcache.cachePath(mc, m, 'zip');
       if ((await exists(zipFile)) && (await exists(zipFile + 'hash'))) return zipFile;
       if (options.cmdName !== 'mod download') log(`go: downloading ${m.path} ${m.version}`);
-      const unlock = await locker.lock(modcache.cachePath(mc, m, 'lock'), 'exclusive', options.signal);
+      const unlock = await lockVersion(m);
       try {
         await downloadZipLocked(m, zipFile);
       } finally {
@@ -272,7 +338,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     let rec: { hash: string; valid: boolean };
     try {
       ziphash = modcache.cachePath(mc, m, 'ziphash');
-      rec = await modcache.readZipHash(ziphash);
+      rec = await readZipHash(m);
     } catch (e) {
       throw verifyError(m, e);
     }
@@ -301,7 +367,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 
   const download = (m: ModuleVersion): Promise<string> =>
     dlMemo(`${m.path}@${m.version}`, async () => {
-      await modcache.ensureCacheDir(mc);
+      await ensureCacheDir();
       const d = await modcache.downloadDir(mc, m);
       let dir = d.dir;
       if (d.error) {
@@ -309,6 +375,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         const zipFile = await downloadZip(m);
         dir = await modcache.extract(mc, m, zipFile, {
           locker,
+          checked: true,
           ...(options.writable ? { writable: true } : {}),
           onLog: log,
           ...(options.signal ? { signal: options.signal } : {}),
@@ -327,6 +394,12 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           path: p,
           version,
         });
+      const known = infoOnDisk.get(`${p}@${version}`);
+      if (known) {
+        // Read or written intact by this Fetcher: what readDiskStat would find (InfoFile).
+        const info = await statRev(p, version);
+        if (info.version === version) return { info, file: known };
+      }
       const disk = await modcache.readDiskStat(mc, { path: p, version });
       if (disk.info && disk.file)
         return { info: { version: disk.info.version, time: disk.info.time }, file: disk.file };
@@ -352,11 +425,20 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       return hashGoMod(await goMod(p, version));
     },
     downloadZip: async (m) => {
-      await modcache.ensureCacheDir(mc);
+      await ensureCacheDir();
       return downloadZip(m);
     },
     download,
-    sum: (m) => modcache.sum(mc, m),
+    async sum(m) {
+      // modfetch.Sum: the recorded hash when it is complete, else "".
+      if (mc === '') return '';
+      try {
+        const r = await readZipHash(m);
+        return r.valid ? r.hash : '';
+      } catch {
+        return '';
+      }
+    },
     checkModSum,
   };
 }
