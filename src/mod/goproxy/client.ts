@@ -8,7 +8,7 @@ import * as semver from '../semver/index.js';
 import type { FetchLike } from '../web/types.js';
 import { GoproxyError } from './errors.js';
 import { parseProxyList, type ProxySpec } from './list.js';
-import { createProxyRepo, type ProxyRepo, type RevInfo } from './repo.js';
+import { createProxyRepo, type ProxyRepo, type RevInfo, type ZipDestination } from './repo.js';
 
 export interface GoproxyClientOptions {
   /** The network (createHttpClient, or any FetchLike). */
@@ -50,8 +50,11 @@ export interface GoproxyClient {
   info(path: string, version: string): Promise<RevInfo>;
   /** goMod returns the `.mod` bytes of a canonical version. */
   goMod(path: string, version: string): Promise<Uint8Array>;
-  /** zip streams the zip of a canonical version to destPath (removed on failure). */
-  zip(path: string, version: string, destPath: string): Promise<{ bytes: number }>;
+  /**
+   * zip streams the zip of a canonical version to dest: a path (removed on failure) or
+   * an open file handle (truncated, then written from the start; see ProxyRepo.zip).
+   */
+  zip(path: string, version: string, dest: ZipDestination): Promise<{ bytes: number }>;
   /** latest returns `@latest` (or the newest pseudo-version listed when `@latest` is missing). */
   latest(path: string): Promise<RevInfo>;
   /**

@@ -39,5 +39,6 @@ export {
   type ProxyRepo,
   type ProxyRepoOptions,
   type RevInfo,
+  type ZipDestination,
 } from './repo.js';
 export { GoproxyError, type GoproxyErrorCode } from './errors.js';

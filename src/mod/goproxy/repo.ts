@@ -7,7 +7,7 @@
  * messages read as the go command's (`path@version: reading URL: 404 Not Found`).
  */
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
@@ -32,6 +32,9 @@ export interface RevInfo {
   readonly origin?: unknown;
 }
 
+/** ZipDestination is where a zip is streamed: a file path, or an open file handle. */
+export type ZipDestination = string | FileHandle;
+
 /** ZERO_TIME is Go's zero time.Time as JSON-encoded, used when `.info` has no Time. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -55,8 +58,12 @@ export interface ProxyRepo {
   latest(): Promise<RevInfo>;
   /** goMod fetches `@v/<version>.mod` (version must be canonical). */
   goMod(version: string): Promise<Uint8Array>;
-  /** zip streams `@v/<version>.zip` to destPath, enforcing the size limit while streaming. */
-  zip(version: string, destPath: string): Promise<{ bytes: number }>;
+  /**
+   * zip streams `@v/<version>.zip` to dest, enforcing the size limit while streaming:
+   * a path (created or truncated; removed on failure) or an open file handle (truncated
+   * and written from offset 0; the caller closes and removes it).
+   */
+  zip(version: string, dest: ZipDestination): Promise<{ bytes: number }>;
 }
 
 /**
@@ -342,7 +349,7 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
       checkNotHtml(res, new TextDecoder().decode(bytes.subarray(0, 256)), url, version, 'a go.mod file');
       return bytes;
     },
-    async zip(version, destPath) {
+    async zip(version, dest) {
       if (version !== module.canonicalVersion(version)) {
         throw fail('ERR_GOPROXY_BAD_VERSION', version, 'internal error: version passed to Zip is not canonical');
       }
@@ -351,11 +358,11 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
       const res = await get(rel, version);
       const url = redactUrl(base + '/' + pathEscape(rel));
       try {
-        return await streamZip(res, destPath, maxZip, url, (code, inner, extra, cause) =>
+        return await streamZip(res, dest, maxZip, url, (code, inner, extra, cause) =>
           fail(code, version, inner, extra, cause),
         );
       } catch (e) {
-        await rm(destPath, { force: true }).catch(() => {});
+        if (typeof dest === 'string') await rm(dest, { force: true }).catch(() => {});
         throw e;
       }
     },
@@ -376,21 +383,62 @@ type Fail = (code: GoproxyErrorCode, inner: string, extra?: Record<string, unkno
 const EOCD_WINDOW = 22 + 0xffff;
 
 /**
- * streamZip writes the body to destPath without buffering it: it counts bytes (failing as
+ * ZipSink writes the downloaded bytes in order: to a new write stream for a path, or
+ * positioned writes into a handle (truncated first, so a retry through the next proxy
+ * starts over).
+ */
+interface ZipSink {
+  write(chunk: Uint8Array): Promise<void>;
+  end(): Promise<void>;
+}
+
+/** openSink opens dest for streamZip. */
+async function openSink(dest: ZipDestination): Promise<ZipSink> {
+  if (typeof dest !== 'string') {
+    await dest.truncate(0);
+    let pos = 0;
+    return {
+      async write(chunk) {
+        for (let off = 0; off < chunk.length;) {
+          const { bytesWritten } = await dest.write(chunk, off, chunk.length - off, pos);
+          off += bytesWritten;
+          pos += bytesWritten;
+        }
+      },
+      async end() {},
+    };
+  }
+  const out = createWriteStream(dest);
+  const closed = once(out, 'close');
+  return {
+    async write(chunk) {
+      if (!out.write(chunk)) await once(out, 'drain');
+    },
+    async end() {
+      out.end();
+      await closed;
+    },
+  };
+}
+
+/**
+ * streamZip writes the body to dest without buffering it: it counts bytes (failing as
  * soon as the limit is passed), detects a body shorter than Content-Length, and checks
  * that the tail holds a zip end-of-central-directory record.
  */
 async function streamZip(
   res: Response,
-  destPath: string,
+  dest: ZipDestination,
   maxZip: number,
   url: string,
   fail: Fail,
 ): Promise<{ bytes: number }> {
-  const out = createWriteStream(destPath);
-  const closed = once(out, 'close');
+  const out = await openSink(dest);
   let bytes = 0;
-  let tail = Buffer.alloc(0);
+  // The last EOCD_WINDOW bytes (at least), kept by reference: copied only when the
+  // window has to slide, not per chunk.
+  let tailParts: Uint8Array[] = [];
+  let tailBytes = 0;
   const declared = Number(res.headers.get('content-length') ?? NaN);
   try {
     if (res.body) {
@@ -420,16 +468,18 @@ async function streamZip(
           await reader.cancel().catch(() => {});
           throw fail('ERR_GOPROXY_ZIP_TOO_LARGE', 'downloaded zip file too large', { url, limit: maxZip });
         }
-        tail =
-          tail.length + chunk.value.length > EOCD_WINDOW * 2
-            ? Buffer.concat([tail, chunk.value]).subarray(-EOCD_WINDOW)
-            : Buffer.concat([tail, chunk.value]);
-        if (!out.write(chunk.value)) await once(out, 'drain');
+        tailParts.push(chunk.value);
+        tailBytes += chunk.value.length;
+        if (tailBytes > EOCD_WINDOW * 2) {
+          const joined = Buffer.concat(tailParts).subarray(-EOCD_WINDOW);
+          tailParts = [joined];
+          tailBytes = joined.length;
+        }
+        await out.write(chunk.value);
       }
     }
   } finally {
-    out.end();
-    await closed;
+    await out.end();
   }
   if (Number.isFinite(declared) && bytes < declared) {
     throw fail('ERR_GOPROXY_ZIP_TRUNCATED', `read ${JSON.stringify(url)}: unexpected EOF`, {
@@ -438,7 +488,7 @@ async function streamZip(
       contentLength: declared,
     });
   }
-  if (!hasEndOfCentralDirectory(tail)) {
+  if (!hasEndOfCentralDirectory(Buffer.concat(tailParts))) {
     throw fail('ERR_GOPROXY_ZIP_TRUNCATED', `${url}: zip: not a valid zip file`, { url, bytes });
   }
   return { bytes };

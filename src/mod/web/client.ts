@@ -17,14 +17,13 @@ import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher, request as undiciRequest } from 'undici';
 import type { FetchInit, FetchLike } from './types.js';
 import { HttpError, type HttpCauseCode } from './errors.js';
 import { fetchFile } from './file.js';
 import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
 import { redactUrl } from './url.js';
-import { createVerifyingConnector } from './tls.js';
-import { nodeToWeb } from './stream.js';
+import { nodeToWeb, type NodeToWebOptions } from './stream.js';
 
 /** HttpClientOptions configures createHttpClient; every field has a safe default. */
 export interface HttpClientOptions {
@@ -97,9 +96,11 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   // from a synchronous factory. One dispatcher serves every request: keep-alive pools
   // per origin, and proxy agents per scheme.
 
-  let dispatcher: Dispatcher | undefined;
-  let init: Promise<Dispatcher> | undefined;
-  const getDispatcher = (): Promise<Dispatcher> =>
+  // undici (and the TLS verification built on it) is loaded on the first request: a
+  // command that finds everything in the module cache never pays for it.
+  type Transport = { dispatcher: Dispatcher; request: typeof undiciRequest };
+  let init: Promise<Transport> | undefined;
+  const getTransport = (): Promise<Transport> =>
     (init ??= (async () => {
       const extra = [...(options.caCertificates ?? [])];
       for (const f of options.caFiles ?? []) extra.push(await readFile(f, 'utf8'));
@@ -110,13 +111,14 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           if (text.includes('-----BEGIN CERTIFICATE-----')) extra.push(text);
         }
       }
+      const [undici, { createVerifyingConnector }] = await Promise.all([import('undici'), import('./tls.js')]);
       // Passing `ca` replaces Node's bundled roots, so the extra CAs are appended to them:
       // SSL_CERT_FILE/SSL_CERT_DIR add trust, they never remove the public roots.
       const tls = {
         timeout: connectTimeoutMs,
         ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
       };
-      dispatcher = new EnvHttpProxyAgent({
+      const dispatcher = new undici.EnvHttpProxyAgent({
         // Empty strings (not undefined) so undici never falls back to process.env.
         httpProxy: options.httpProxy ?? '',
         httpsProxy: options.httpsProxy ?? '',
@@ -132,8 +134,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         proxyTls: tls,
         keepAliveTimeout: 4_000,
       });
-      return dispatcher;
+      return { dispatcher, request: undici.request };
     })());
+  // One timer for every in-flight attempt instead of one per request.
+  const deadlines = createDeadlineQueue();
 
   /**
    * fetchOnce is one attempt: it follows redirects itself (redirect: 'manual') so that
@@ -148,12 +152,12 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       // The total timeout stays attached to the body stream after the headers arrive,
       // so a server that trickles bytes is cut off too. The caller's signal (Ctrl-C)
       // aborts as well, and is re-thrown as is so the CLI reports "interrupted".
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-      let d: Dispatcher;
+      const deadline = deadlines.start(timeoutMs, init.signal);
+      let t: Transport;
       try {
-        d = await getDispatcher();
+        t = await getTransport();
       } catch (e) {
+        deadline.done();
         throw new HttpError('ERR_WEB_TRANSPORT', `reading CA certificates: ${(e as Error).message}`, {
           url: redactUrl(url),
           elapsedMs: Date.now() - start,
@@ -165,17 +169,24 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         // undici.request rather than undici.fetch: fetch refuses the WHATWG "bad ports"
         // (1, 6000, 10080, …) that the go command happily uses, and adds CORS-era rules
         // that a module client does not want.
-        const r = await undiciRequest(bare, { method, headers, signal, dispatcher: d });
-        res = toResponse(r.statusCode, r.headers, method === 'HEAD' ? null : r.body);
+        const r = await t.request(bare, { method, headers, signal: deadline.signal, dispatcher: t.dispatcher });
+        // Body errors (timeout, reset) become HttpErrors; the deadline is released
+        // when the body ends, fails or is cancelled.
+        res = toResponse(r.statusCode, r.headers, method === 'HEAD' ? null : r.body, {
+          mapError: (e) => bodyError(e, url, start, deadline.timedOut),
+          onSettled: () => deadline.done(),
+        });
       } catch (e) {
+        deadline.done();
         if (init.signal?.aborted) throw init.signal.reason ?? e;
-        throw transportError(e, method, current, start, timeout.aborted ? 'headers' : undefined);
+        throw transportError(e, method, current, start, deadline.timedOut ? 'headers' : undefined);
       }
       const location = res.headers.get('location');
       if (REDIRECT_STATUSES.has(res.status) && location !== null) {
         // The redirect body is never read; drop it so the connection can be reused.
         // Go's client names the Location value as sent (often relative) in its errors.
         await res.body?.cancel().catch(() => {});
+        deadline.done();
         const next = new URL(location, bare).toString();
         const from = new URL(current);
         if (from.protocol === 'https:' && new URL(next).protocol !== 'https:') {
@@ -195,7 +206,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         current = next;
         continue;
       }
-      return wrapBody(res, method, url, start, timeout);
+      return res;
     }
   };
 
@@ -235,19 +246,22 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   };
   return Object.assign(client, {
     close: async () => {
-      if (init) await (await init.catch(() => undefined))?.close();
+      deadlines.clear();
+      if (init) await (await init.catch(() => undefined))?.dispatcher.close();
     },
   });
 }
 
 /**
  * toResponse adapts undici.request's answer to a web Response. The reason phrase is the
- * standard one for the status (undici does not expose the server's).
+ * standard one for the status (undici does not expose the server's). hooks go to
+ * nodeToWeb; onSettled also runs at once when there is no body.
  */
 function toResponse(
   status: number,
   raw: Record<string, string | string[] | undefined>,
   body: Readable | null,
+  hooks: NodeToWebOptions,
 ): Response {
   const headers = new Headers();
   for (const [k, v] of Object.entries(raw)) {
@@ -257,9 +271,10 @@ function toResponse(
   const init = { status, statusText: STATUS_CODES[status] ?? '', headers };
   if (body === null || NULL_BODY_STATUSES.has(status)) {
     body?.resume();
+    hooks.onSettled?.();
     return new Response(null, init);
   }
-  return new Response(nodeToWeb(body), init);
+  return new Response(nodeToWeb(body, hooks), init);
 }
 
 /** goauthUsesNetrc reports whether a GOAUTH value enables the netrc method. */
@@ -328,27 +343,103 @@ function basic(user: string, pass: string): string {
   return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
 }
 
-/** wrapBody returns res with a body whose errors (timeout, reset) become HttpErrors. */
-function wrapBody(res: Response, method: string, url: string, start: number, timeout: AbortSignal): Response {
-  if (res.body === null || NULL_BODY_STATUSES.has(res.status)) {
-    return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+/** Deadline is one attempt's abort signal: its total timeout or the caller's signal. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  /** timedOut reports whether the timeout (not the caller) aborted the attempt. */
+  readonly timedOut: boolean;
+  /** done releases the deadline (the attempt is over); calling it twice is harmless. */
+  done(): void;
+}
+
+/**
+ * createDeadlineQueue returns the timeouts of one client: every attempt of a client
+ * has the same timeout, so deadlines expire in the order they were set and one
+ * unreferenced timer, armed for the oldest live deadline, serves them all (a
+ * timer per request costs more than the request on a loopback proxy).
+ */
+function createDeadlineQueue(): { start(ms: number, outer: AbortSignal | undefined): Deadline; clear(): void } {
+  interface Entry {
+    at: number;
+    controller: AbortController;
+    live: boolean;
+    timedOut: boolean;
+    outer?: AbortSignal;
+    onOuter?: () => void;
   }
-  const reader = res.body.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (e) {
-        controller.error(bodyError(e, url, start, timeout.aborted));
+  let queue: Entry[] = [];
+  let head = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let armedAt = Infinity;
+  const release = (e: Entry) => {
+    if (!e.live) return;
+    e.live = false;
+    if (e.onOuter) e.outer?.removeEventListener('abort', e.onOuter);
+  };
+  const arm = () => {
+    while (head < queue.length && !queue[head]!.live) head++;
+    if (head > 1024 && head * 2 > queue.length) {
+      queue = queue.slice(head);
+      head = 0;
+    }
+    const next = queue[head];
+    if (!next) {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      armedAt = Infinity;
+      return;
+    }
+    if (timer && armedAt <= next.at) return;
+    if (timer) clearTimeout(timer);
+    armedAt = next.at;
+    timer = setTimeout(fire, Math.max(0, next.at - Date.now()));
+    timer.unref();
+  };
+  const fire = () => {
+    timer = undefined;
+    armedAt = Infinity;
+    const now = Date.now();
+    while (head < queue.length && queue[head]!.at <= now) {
+      const e = queue[head++]!;
+      if (!e.live) continue;
+      e.timedOut = true;
+      release(e);
+      e.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }
+    arm();
+  };
+  return {
+    start(ms, outer) {
+      const controller = new AbortController();
+      const e: Entry = { at: Date.now() + ms, controller, live: true, timedOut: false };
+      if (outer) {
+        if (outer.aborted) controller.abort(outer.reason);
+        else {
+          e.outer = outer;
+          e.onOuter = () => {
+            release(e);
+            controller.abort(outer.reason);
+          };
+          outer.addEventListener('abort', e.onOuter, { once: true });
+        }
       }
+      queue.push(e);
+      arm();
+      return {
+        signal: controller.signal,
+        get timedOut() {
+          return e.timedOut;
+        },
+        done: () => release(e),
+      };
     },
-    cancel(reason) {
-      return reader.cancel(reason);
+    clear() {
+      for (let i = head; i < queue.length; i++) release(queue[i]!);
+      queue = [];
+      head = 0;
+      arm();
     },
-  });
-  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
 }
 
 /**
