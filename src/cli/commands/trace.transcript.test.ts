@@ -7,6 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureProxy, createWorkspace, type Workspace } from '../../../test/support/go.js';
 import { run } from '../../../test/support/cli.js';
+import { FATAL_CODES as MODFETCH_FATAL } from '../../mod/modfetch/index.js';
+import { FATAL_CODES } from './list.js';
 
 const GO_MOD = `module example.com/app
 
@@ -181,6 +183,12 @@ v0.0.0-20170915032832-14c0d48ead0c was selected because these requirements ask f
     expect(r.stderr).toBe(
       `modrescue: rsc.io/quote@v1.99.0: reading file://${ws.proxyDir}/rsc.io/quote/@v/v1.99.0.mod: no such file or directory\n`,
     );
+  });
+});
+
+describe('openModule', () => {
+  it('keeps its copy of the fatal error codes equal to modfetch’s', () => {
+    expect([...FATAL_CODES].sort()).toEqual([...MODFETCH_FATAL].sort());
   });
 });
 
