@@ -6,6 +6,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureProxy, createWorkspace, type Workspace } from '../../../test/support/go.js';
+import { startTestProxy } from '../../../test/support/proxy-server.js';
+import { createTestCertificates } from '../../../test/support/tls.js';
 import { run } from '../../../test/support/cli.js';
 import { FATAL_CODES as MODFETCH_FATAL } from '../../mod/modfetch/index.js';
 import { FATAL_CODES } from './list.js';
@@ -189,6 +191,38 @@ v0.0.0-20170915032832-14c0d48ead0c was selected because these requirements ask f
 describe('openModule', () => {
   it('keeps its copy of the fatal error codes equal to modfetch’s', () => {
     expect([...FATAL_CODES].sort()).toEqual([...MODFETCH_FATAL].sort());
+  });
+
+  it('reaches an HTTPS GOPROXY through its CA (SSL_CERT_FILE) with credentials from .netrc (HTTP client from the Go environment)', async () => {
+    const certs = await createTestCertificates();
+    const proxy = await startTestProxy({
+      fixtures: ['rsc.io_quote_v1.5.2.txt', 'rsc.io_quote_v1.5.1.txt'],
+      faults: [{ pattern: '*', fault: { kind: 'auth', user: 'ci', password: 's3cret-token' } }],
+      tls: certs.valid,
+    });
+    try {
+      const netrc = path.join(ws.dir, 'netrc');
+      await writeFile(netrc, 'machine 127.0.0.1 login ci password s3cret-token\n');
+      const e = {
+        ...env,
+        GOPROXY: proxy.url,
+        GOSUMDB: 'off',
+        GOMODCACHE: path.join(ws.dir, 'netrc-cache'),
+        SSL_CERT_FILE: certs.caFile,
+      };
+      const ok = await run(['list', '-m', '-versions', 'rsc.io/quote'], { cwd: dir, env: { ...e, NETRC: netrc } });
+      expect(ok).toEqual({ code: 0, stdout: 'rsc.io/quote v1.5.1 v1.5.2\n', stderr: '' });
+      expect(proxy.requests.some((r) => r.authorization?.startsWith('Basic '))).toBe(true);
+      const denied = await run(['list', '-m', '-versions', 'rsc.io/quote'], {
+        cwd: dir,
+        env: { ...e, NETRC: path.join(ws.dir, 'none') },
+      });
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toContain('401 Unauthorized');
+      expect(denied.stderr + ok.stderr).not.toContain('s3cret-token');
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
