@@ -134,6 +134,29 @@ describe('fix proxy', () => {
     expect(await readFile(path.join(world.project, '.modrescue', 'journal.jsonl'), 'utf8')).not.toContain('s3cr3tpass');
   });
 
+  it('ci scope on GitLab writes a dotenv file (--ci-file), replacing the variable in place', async () => {
+    world = await createDoctorWorld();
+    const env = { ...world.env, GITLAB_CI: 'true' };
+    const refused = await run(['fix', 'proxy', '--set', 'https://a.example,direct'], { cwd: world.project, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('refused: ci scope on GitLab needs --ci-file <dotenv file>');
+    await writeFile(path.join(world.project, 'ci.env'), 'GOFLAGS=-mod=mod\nGOPROXY=https://old.example\n');
+    for (const set of ['https://a.example,direct', 'https://b.example,direct']) {
+      const r = await run(['fix', 'proxy', '--set', set, '--ci-file', 'ci.env', '--no-verify', '--apply'], {
+        cwd: world.project,
+        env,
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+    }
+    expect(await readFile(path.join(world.project, 'ci.env'), 'utf8')).toBe(
+      'GOFLAGS=-mod=mod\nGOPROXY=https://b.example,direct\n',
+    );
+    expect((await run(['undo', '--last'], { cwd: world.project, env })).code).toBe(0);
+    expect(await readFile(path.join(world.project, 'ci.env'), 'utf8')).toBe(
+      'GOFLAGS=-mod=mod\nGOPROXY=https://a.example,direct\n',
+    );
+  });
+
   it('--set is checked with the go command rules', async () => {
     world = await createDoctorWorld();
     const r = await run(['fix', 'proxy', '--set', 'ftp://x.example'], { cwd: world.project, env: world.env });

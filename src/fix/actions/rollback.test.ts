@@ -163,6 +163,33 @@ describe('fix rollback', () => {
     expect((await repo.git('log', '-1', '--format=%s')).trim()).toBe('rollback go.mod to v1.0.0');
   });
 
+  it('a module in a subdirectory uses its own <dir>/vX.Y.Z tags', async () => {
+    world = await createDoctorWorld();
+    const env = { ...world.env, GIT_CONFIG_NOSYSTEM: '1' };
+    const repo = world.dir;
+    const git = async (...args: string[]) => (await exec('git', args, { cwd: repo, env })).stdout;
+    await git('init', '-q', '-b', 'main');
+    await git('config', 'user.name', 'Alice');
+    await git('config', 'user.email', 'alice@example.com');
+    // The world's project lives in <repo>/app: tags for it are app/vX.Y.Z.
+    await exec('sh', ['-c', 'printf "gopath/\\nhome/\\ngocache/\\n" > .gitignore'], { cwd: repo });
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'good');
+    await git('tag', 'app/v1.0.0');
+    const good = (await git('rev-parse', 'HEAD')).trim();
+    await world.write({ 'go.mod': QUOTE_GO_MOD.replace('v1.5.2', 'v1.5.3') });
+    await git('commit', '-q', '-am', 'bad');
+    await git('tag', 'app/v1.1.0');
+    await git('tag', 'v9.9.9');
+    await world.write({ 'main.go': '// head\n' });
+    await git('commit', '-q', '-am', 'head');
+    const r = await run(['fix', 'rollback', '--apply'], { cwd: world.project, env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('skip app/v1.1.0');
+    expect(r.stdout).not.toContain('v9.9.9');
+    expect((await git('rev-parse', 'hotfix/rollback-to-app/v1.0.0')).trim()).toBe(good);
+  });
+
   it('outside a git repository it says so (exit 3)', async () => {
     world = await createDoctorWorld();
     const r = await run(['fix', 'rollback'], {

@@ -182,6 +182,8 @@ export async function plan(spec: RollbackSpec, pc: PlanContext): Promise<PlanDra
       'git',
       [
         'for-each-ref',
+        // The last --sort is the primary key: creation date, ties broken by the higher version.
+        '--sort=-v:refname',
         '--sort=-creatordate',
         '--format=%(refname:short)%00%(objectname)%00%(*objectname)%00%(creatordate:iso-strict)',
         'refs/tags',
