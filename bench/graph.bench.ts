@@ -84,6 +84,18 @@ async function setup(): Promise<void> {
     await timeProcess('go', ['mod', 'graph'], { cwd: mainDir, env, stdoutToNull: true }),
     'go mod graph (warm-up)',
   );
+  // Both sides must print the same thing, or the comparison means nothing.
+  for (const args of [
+    ['list', '-m', 'all'],
+    ['mod', 'graph'],
+  ]) {
+    const g = mustSucceed(await timeProcess('go', args, { cwd: mainDir, env }), `go ${args.join(' ')}`);
+    const o = mustSucceed(
+      await timeProcess(process.execPath, [cli, ...args], { cwd: mainDir, env }),
+      `modrescue ${args.join(' ')}`,
+    );
+    if (g.stdout !== o.stdout) throw new Error(`modrescue ${args.join(' ')} prints something else than go`);
+  }
 }
 
 function side(key: string, file: string, args: string[]) {

@@ -111,8 +111,16 @@ export async function loadMainModule(dir: string, parseGoMod: ParseGoMod, releas
 
 /** pruningForGoVersion returns "pruned" for go >= 1.17 and "unpruned" below (modload.pruningForGoVersion). */
 export function pruningForGoVersion(goVersion: string): Pruning {
-  return gover.compare(goVersion, gover.explicitIndirectVersion) < 0 ? 'unpruned' : 'pruned';
+  let p = pruningMemo.get(goVersion);
+  if (p === undefined) {
+    p = gover.compare(goVersion, gover.explicitIndirectVersion) < 0 ? 'unpruned' : 'pruned';
+    if (pruningMemo.size < 1000) pruningMemo.set(goVersion, p);
+  }
+  return p;
 }
+
+/** pruningMemo: a graph has thousands of go.mod files and a handful of go versions. */
+const pruningMemo = new Map<string, Pruning>();
 
 /**
  * cmpVersion orders versions of one module path as cmd/go's cmpVersion: the main
@@ -126,8 +134,12 @@ export function cmpVersion(v1: string, v2: string): number {
 
 /** cmpModVersion is cmpVersion for any path: go and toolchain versions compare as Go versions (gover.ModCompare). */
 export function cmpModVersion(p: string, v1: string, v2: string): number {
-  if (v2 === '') return v1 === '' ? 0 : -1;
+  if (v1 === v2) return 0;
+  if (v2 === '') return -1;
   if (v1 === '') return 1;
+  // "none" (not selected) is below every version (semver: invalid versions compare lowest).
+  if (v1 === 'none') return -1;
+  if (v2 === 'none') return 1;
   return gover.modCompare(p, v1, v2);
 }
 

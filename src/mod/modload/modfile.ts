@@ -15,44 +15,79 @@ import * as semver from '../semver/index.js';
 import { canonicalVersion, checkPathMajor, splitPathVersion } from '../module/index.js';
 import type { GoModInfo, GoModRequire, ParseGoMod } from './types.js';
 
-/** PLAIN matches a line made only of printable ASCII without quotes. */
-const PLAIN = /^[\x20-\x7e\t\r]*$/;
 /** TOKEN matches a module path or version token the fast path accepts. */
 const TOKEN = /^[A-Za-z0-9._~+\-/]+$/;
 
 /** okVersion reports whether v is a canonical semantic version fitting path's major version (parseVersion's checks). */
 function okVersion(path: string, v: string): boolean {
-  if (!semver.isValid(v) || canonicalVersion(v) !== v) return false;
-  const split = splitPathVersion(path);
-  return split.ok && checkPathMajor(v, split.pathMajor) === undefined;
+  const k = path + ' ' + v;
+  let ok = okVersionMemo.get(k);
+  if (ok === undefined) {
+    if (okVersionMemo.size > 100_000) okVersionMemo.clear();
+    ok = semver.isValid(v) && canonicalVersion(v) === v;
+    if (ok) {
+      const split = splitPathVersion(path);
+      ok = split.ok && checkPathMajor(v, split.pathMajor) === undefined;
+    }
+    okVersionMemo.set(k, ok);
+  }
+  return ok;
 }
+
+/** okVersionMemo remembers okVersion's answers: a large graph repeats the same requirements. */
+const okVersionMemo = new Map<string, boolean>();
 
 /**
  * fastLax parses the plain go.mod files described in the package comment and returns
- * undefined for any other file (the caller then runs modfile.parseLax).
+ * undefined for any other file (the caller then runs modfile.parseLax). It scans the
+ * text once, character by character: only printable ASCII without quotes is accepted.
  */
 export function fastLax(text: string): GoModInfo | undefined {
   let module: string | undefined;
   let go: string | undefined;
   const require: GoModRequire[] = [];
   let block: string | undefined;
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let line = text.slice(start, end);
-    start = end + 1;
-    if (!PLAIN.test(line)) return undefined;
+  const f: string[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i <= n) {
+    // Tokenize one line into f; a trailing "// indirect" sets indirect.
+    f.length = 0;
     let indirect = false;
-    const c = line.indexOf('//');
-    if (c >= 0) {
-      const comment = line.slice(c + 2).trim();
-      line = line.slice(0, c);
-      if (comment !== 'indirect') return undefined;
-      indirect = true;
+    for (;;) {
+      if (i >= n) {
+        i = n + 1;
+        break;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 10) {
+        i++;
+        break;
+      }
+      if (c === 32 || c === 9 || c === 13) {
+        i++;
+        continue;
+      }
+      if (c === 47 && text.charCodeAt(i + 1) === 47) {
+        let e = text.indexOf('\n', i);
+        if (e < 0) e = n;
+        const comment = text.slice(i + 2, e).trim();
+        if (comment !== 'indirect' || /[^\x20-\x7e\t\r]/.test(comment)) return undefined;
+        indirect = true;
+        i = e;
+        continue;
+      }
+      const start = i;
+      for (;;) {
+        const d = text.charCodeAt(i);
+        if (i >= n || d === 32 || d === 9 || d === 13 || d === 10) break;
+        if (d < 33 || d > 126 || d === 34 || d === 39 || d === 96) return undefined;
+        if (d === 47 && text.charCodeAt(i + 1) === 47) break;
+        i++;
+      }
+      f.push(text.slice(start, i));
     }
-    const f = line.trim().split(/[ \t\r]+/);
-    if (f.length === 1 && f[0] === '') {
+    if (f.length === 0) {
       if (indirect) return undefined;
       continue;
     }
@@ -62,7 +97,7 @@ export function fastLax(text: string): GoModInfo | undefined {
         block = undefined;
         continue;
       }
-      if (f.some((t) => t === '(' || t === ')')) return undefined;
+      if (f.includes('(') || f.includes(')')) return undefined;
       if (block === 'require') {
         if (f.length !== 2 || !TOKEN.test(f[0]!) || !okVersion(f[0]!, f[1]!)) return undefined;
         require.push({ mod: { path: f[0]!, version: f[1]! }, indirect });
@@ -78,7 +113,7 @@ export function fastLax(text: string): GoModInfo | undefined {
       }
       return undefined;
     }
-    if (f.some((t) => t === '(' || t === ')')) return undefined;
+    if (f.includes('(') || f.includes(')')) return undefined;
     switch (verb) {
       case 'module':
         if (indirect || module !== undefined || f.length !== 2 || !TOKEN.test(f[1]!)) return undefined;

@@ -50,8 +50,16 @@ export function cachePath(
   m: ModuleVersion,
   ext: 'mod' | 'info' | 'zip' | 'ziphash' | 'partial',
 ): string {
-  return path.join(modcacheDir, 'cache', 'download', escapePath(m.path), '@v', `${escapeVersion(m.version)}.${ext}`);
+  let dir = escapedDirs.get(m.path);
+  if (dir === undefined) {
+    dir = escapePath(m.path);
+    if (escapedDirs.size < 100_000) escapedDirs.set(m.path, dir);
+  }
+  return path.join(modcacheDir, 'cache', 'download', dir, '@v', `${escapeVersion(m.version)}.${ext}`);
 }
+
+/** escapedDirs remembers escapePath's answers (a graph asks for each module path many times). */
+const escapedDirs = new Map<string, string>();
 
 /**
  * downloadDirReady returns m's extracted tree when it is complete, as the go command's
