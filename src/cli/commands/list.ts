@@ -80,6 +80,8 @@ export interface Opened {
   readonly goModPath: string;
   /** A SECURITY ERROR from the checksum database, if one was raised. */
   securityError(): string | undefined;
+  /** noModule: there is no go.mod (allowNoModule's stand-in main module is in use). */
+  readonly noModule: boolean;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,12 @@ export interface OpenOptions {
   readonly modfile?: string;
   /** -x: print the HTTP requests made (# get URL). */
   readonly trace?: boolean;
+  /**
+   * allowNoModule: outside a module, run with the go command's stand-in main module
+   * "command-line-arguments" (no requirements) instead of failing; `go list -m` answers
+   * queries (path@version, -versions) there.
+   */
+  readonly allowNoModule?: boolean;
   /** Receives the go command's stderr lines (already with modrescue's prefix). */
   readonly onLog?: (line: string) => void;
 }
@@ -155,6 +163,15 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
   const env = await resolveGoEnv({ env: ctx.io.env, cwd: ctx.io.cwd });
   const v = (n: string) => goEnvValue(env, n);
   const release = releaseFromGotoolchain(v('GOTOOLCHAIN'));
+  if (v('GO111MODULE') === 'off') {
+    throw new CodedError(
+      'ERR_TRACE_MODULES_OFF',
+      options.cmdName === 'list'
+        ? 'list -m cannot be used with GO111MODULE=off'
+        : "modules disabled by GO111MODULE=off; see 'go help modules'",
+      {},
+    );
+  }
   const log = options.onLog ?? ((line: string) => ctx.err(prefixed(line)));
   const goflags = v('GOFLAGS');
   // GOFLAGS sets only flags the subcommand defines: go mod graph, why, download and
@@ -183,8 +200,22 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
     main = workspace.mains[0]!;
   } else {
     const root = await findModuleRoot(ctx.io.cwd);
-    if (root === undefined) throw new CodedError('ERR_MODLOAD_NO_MOD_ROOT', NO_MOD_ROOT, { dir: ctx.io.cwd });
-    if (modfileFlag === undefined) {
+    if (root === undefined && !options.allowNoModule) {
+      throw new CodedError('ERR_MODLOAD_NO_MOD_ROOT', NO_MOD_ROOT, { dir: ctx.io.cwd });
+    }
+    if (root === undefined) {
+      // The go command's stand-in main module outside a module (modload.LoadModFile).
+      const goVersion = release.toolchainModules ? `${release.version}.0` : release.version;
+      main = {
+        path: 'command-line-arguments',
+        root: '',
+        goModPath: '',
+        data: new Uint8Array(),
+        file: { require: [], exclude: [], replace: [], retract: [], go: goVersion },
+        goVersion,
+        rawGoVersion: goVersion,
+      };
+    } else if (modfileFlag === undefined) {
       main = await readMainModule(root, parseGoMod, release);
     } else {
       // -modfile names the go.mod to use; a go.mod must still mark the module root.
@@ -240,12 +271,14 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
   const modcacheDir = v('GOMODCACHE');
   const goSumFile = workspace
     ? workspace.path + '.sum'
-    : main.goModPath.endsWith('.mod')
-      ? main.goModPath.slice(0, -'.mod'.length) + '.sum'
-      : main.goModPath + '.sum';
+    : main.goModPath === ''
+      ? ''
+      : main.goModPath.endsWith('.mod')
+        ? main.goModPath.slice(0, -'.mod'.length) + '.sum'
+        : main.goModPath + '.sum';
   // The go.sum lines as the run starts: what haveSum and the disk-first reads trust.
   const sums = new Map<string, string[]>();
-  if (!workspace) {
+  if (!workspace && goSumFile !== '') {
     const data = await readFile(goSumFile).catch(() => undefined);
     if (data) {
       for (const l of readGoSum(goSumFile, data).sum.entries()) {
@@ -361,6 +394,7 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
     goSumIfLoaded: async () => (supply ? (await supply).goSum : undefined),
     goModPath: main.goModPath,
     securityError: () => security,
+    noModule: main.root === '',
     async close() {
       if (supply) {
         const s = await supply.catch(() => undefined);
@@ -509,6 +543,7 @@ function semverAtLeast(goVersion: string, want: string): boolean {
  */
 export async function commit(opened: Opened): Promise<void> {
   const { loader } = opened;
+  if (opened.noModule) return;
   // Sums are only ever added through the fetcher: when it was never needed, go.sum has
   // nothing new to write (WriteGoSum would find nothing dirty), so the kept set is moot.
   const goSum = await opened.goSumIfLoaded();
@@ -584,30 +619,38 @@ export async function run(rawArgs: readonly string[], ctx: CliContext): Promise<
   };
   let opened: Opened | undefined;
   try {
-    try {
-      opened = await openModule(ctx, {
-        cmdName: 'list',
-        ...(flags.values['mod'] !== undefined ? { mod: flags.values['mod'] as string } : {}),
-        ...(flags.values['modfile'] !== undefined ? { modfile: flags.values['modfile'] as string } : {}),
-        trace: flags.values['x'] === true,
-      });
-    } catch (e) {
-      if (e instanceof CodedError && e.code === 'ERR_MODLOAD_NO_MOD_ROOT') {
-        const pat = flags.args.find((a) => a === 'all' || a.includes('...'));
-        if (pat !== undefined) {
-          ctx.err(`modrescue: cannot match "${pat}": ${e.message}`);
+    opened = await openModule(ctx, {
+      cmdName: 'list',
+      ...(flags.values['mod'] !== undefined ? { mod: flags.values['mod'] as string } : {}),
+      ...(flags.values['modfile'] !== undefined ? { modfile: flags.values['modfile'] as string } : {}),
+      trace: flags.values['x'] === true,
+      allowNoModule: true,
+    });
+    if (opened.noModule) {
+      // listModules' checks of arguments that need a main module.
+      for (const a of flags.args) {
+        if (a === 'all' || a.includes('...')) {
+          ctx.err(`modrescue: cannot match "${a}": ${NO_MOD_ROOT}`);
           return 1;
         }
-        const plain = flags.args.find((a) => !a.includes('@'));
-        if (plain !== undefined && !mode.versions) {
-          ctx.err(`modrescue: cannot match "${plain}" without -versions or an explicit version: ${e.message}`);
+        const at = a.indexOf('@');
+        const vers = at < 0 ? '' : a.slice(at + 1);
+        if ((at < 0 && !mode.versions) || vers === 'upgrade' || vers === 'patch') {
+          ctx.err(
+            at < 0
+              ? `modrescue: cannot match "${a}" without -versions or an explicit version: ${NO_MOD_ROOT}`
+              : `modrescue: cannot match "${a}": ${NO_MOD_ROOT}`,
+          );
           return 1;
         }
       }
-      throw e;
     }
     if (flags.values['reuse'] !== undefined) {
-      ctx.err('go list -reuse cannot be used inside a module');
+      ctx.err(
+        opened.noModule
+          ? 'modrescue: -reuse is not supported by modrescue'
+          : 'go list -reuse cannot be used inside a module',
+      );
       return 1;
     }
     const { loader } = opened;

@@ -381,6 +381,24 @@ const scenarios: Scenario[] = [
     commands: [
       ['list', '-m', 'all'],
       ['mod', 'graph'],
+      ['list', '-m'],
+      ['list', '-m', '-json'],
+      ['list', '-m', 'rsc.io/quote@latest'],
+      ['list', '-m', '-versions', 'rsc.io/quote'],
+      ['list', '-m', '-json', 'rsc.io/quote@v1.5.2'],
+      ['list', '-m', '-u', 'rsc.io/quote@v1.5.1'],
+      ['list', '-m', 'rsc.io/quote'],
+      ['list', '-m', 'rsc.io/quote@upgrade'],
+      ['mod', 'why', 'rsc.io/quote'],
+    ],
+  },
+  {
+    name: 'modules-off',
+    files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n') },
+    env: { GO111MODULE: 'off' },
+    commands: [
+      ['list', '-m', 'all'],
+      ['mod', 'graph'],
     ],
   },
 ];

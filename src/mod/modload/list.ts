@@ -307,8 +307,7 @@ export class Lister {
       return orderKeys({
         Path: m.path,
         Main: true,
-        Dir: main.root,
-        GoMod: main.goModPath,
+        ...(main.root !== '' ? { Dir: main.root, GoMod: main.goModPath } : {}),
         ...(loader.rawGoVersions.get(key(m)) ? { GoVersion: loader.rawGoVersions.get(key(m))! } : {}),
       });
     }
