@@ -126,10 +126,14 @@ describe('modrescue mod edit', () => {
     );
   });
 
-  it('shows its usage with --help', async () => {
+  it('answers -h/--help like go mod edit -h (usage on stderr, exit 2) and `help mod edit` with the full text', async () => {
     const r = await run(['mod', 'edit', '--help'], { cwd: dir, env: env() });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('usage: modrescue mod edit [editing flags] [-fmt|-print|-json] [go.mod]');
-    expect(r.stdout).toContain('-replace=old[@v]=new[@v]');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('usage: modrescue mod edit [editing flags] [-fmt|-print|-json] [go.mod]');
+    const h = await run(['help', 'mod', 'edit'], { cwd: dir, env: env() });
+    expect(h.code).toBe(0);
+    expect(h.stdout).toContain('usage: modrescue mod edit [editing flags] [-fmt|-print|-json] [go.mod]');
+    expect(h.stdout).toContain('-replace=old[@v]=new[@v]');
   });
 });
