@@ -382,6 +382,7 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
     cwd: ctx.io.cwd,
     release: release.version,
     cmdName: options.cmdName,
+    isFatal,
     ...(workspace ? { workspace } : {}),
   });
   return {

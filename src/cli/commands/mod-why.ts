@@ -39,27 +39,12 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   try {
     opened = await openModule(ctx, { cmdName: 'mod why' });
     const { loader } = opened;
-    const o = opened;
     const rs = await loader.loadModFile();
     for (const w of loader.loadWarnings) ctx.err(`modrescue: ${w}`);
-    if (loader.options.buildMod === 'vendor') {
-      ctx.err(
-        'modrescue: go mod why with -mod=vendor is not supported by modrescue: run it with -mod=mod or -mod=readonly',
-      );
-      return 1;
-    }
-    const readonly = loader.options.buildMod === 'readonly' && !loader.inWorkspace;
-    const moduleDir = async (m: ModuleVersion): Promise<string | undefined> => {
-      if (readonly && !(loader.options.haveSum?.(m) ?? true)) {
-        throw new Error(`${m.path}@${m.version}: missing go.sum entry; to add it:\n\tgo mod download ${m.path}`);
-      }
-      try {
-        return await (await o.fetcher()).download(m);
-      } catch (e) {
-        if (isFatal(e)) throw e;
-        throw e;
-      }
-    };
+    // go mod why always runs with -mod=mod (it defines no -mod flag, so GOFLAGS cannot
+    // change that): missing go.sum lines never stop it, and nothing is written back.
+    const o = opened;
+    const moduleDir = async (m: ModuleVersion): Promise<string | undefined> => (await o.fetcher()).download(m);
     // As loadFromRoots: an unpruned graph is loaded (and its roots made consistent) up
     // front; a pruned one is read lazily, packages being looked up in the roots first.
     let mg;
@@ -75,7 +60,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       mg = g.mg;
       graphError = g.err;
     }
-    const opts = { loadTests: !vendor, vendorAll: vendor, ...(graphError ? { graphError } : {}) };
+    const opts = { loadTests: !vendor, vendorAll: vendor, fatal: isFatal, ...(graphError ? { graphError } : {}) };
     let text: string;
     if (flags.values['m']) {
       const lister = new Lister({ loader, modcache: opened.modcache });

@@ -393,6 +393,36 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'checksum-mismatch',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'),
+      'go.sum': QUOTE_SUMS.replace(
+        /^rsc\.io\/quote v1\.5\.2 h1:\S+$/m,
+        'rsc.io/quote v1.5.2 h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      ),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [
+      ['mod', 'why', 'rsc.io/quote'],
+      ['list', '-m', 'all'],
+    ],
+  },
+  {
+    name: 'go-mod-checksum-mismatch',
+    files: {
+      'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n'),
+      'go.sum': QUOTE_SUMS.replace(
+        /^rsc\.io\/sampler v1\.3\.0\/go\.mod h1:\S+$/m,
+        'rsc.io/sampler v1.3.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      ),
+      'main.go': main('rsc.io/quote'),
+    },
+    commands: [
+      ['list', '-m', 'all'],
+      ['mod', 'graph'],
+    ],
+  },
+  {
     name: 'modules-off',
     files: { 'go.mod': mod('1.17', 'require rsc.io/quote v1.5.2\n') },
     env: { GO111MODULE: 'off' },

@@ -172,6 +172,12 @@ export interface LoaderOptions {
   readonly cmdName?: string;
   /** The workspace, when go.work is in use (the main module argument is its first main module). */
   readonly workspace?: Workspace;
+  /**
+   * isFatal reports errors of the source that end the command at once (a go.sum
+   * checksum mismatch: the go command's base.Fatalf) instead of becoming the error of
+   * one module in the graph; reading the graph then rejects with it.
+   */
+  readonly isFatal?: (e: unknown) => boolean;
 }
 
 /**
@@ -782,6 +788,7 @@ export class Loader {
     if (pruning !== 'workspace') g.require(mainVersions[0]!, rs.rootModules);
     const summaries = new Map<string, ModSummary>();
     const errors = new Map<string, Error>();
+    let fatal: unknown;
     const loaded = new Map<string, Promise<ModSummary | undefined>>();
     const loadOne = (m: ModuleVersion): Promise<ModSummary | undefined> => {
       const k = key(m);
@@ -794,6 +801,7 @@ export class Loader {
             return s;
           },
           (e: unknown) => {
+            if (this.options.isFatal?.(e)) fatal ??= e;
             errors.set(k, e instanceof Error ? e : new Error(String(e)));
             return undefined;
           },
@@ -875,6 +883,7 @@ export class Loader {
     };
     for (const m of rs.rootModules) enqueue(m, pruning);
     await waitIdle();
+    if (fatal !== undefined) throw fatal;
 
     if (pruning === 'workspace') {
       // Reload dependencies of the main modules that are not at their selected

@@ -61,6 +61,8 @@ export interface LoadAllOptions {
   readonly extraRoots?: readonly string[];
   /** The error that kept mg incomplete: lookups that need the whole graph fail with it. */
   readonly graphError?: Error;
+  /** fatal reports errors of moduleDir that must end the load (a go.sum checksum mismatch) instead of marking packages. */
+  readonly fatal?: (e: unknown) => boolean;
 }
 
 /** hasGoFiles reports whether dir holds a .go file (fsys.IsDirWithGoFiles: any regular or symlinked non-directory). */
@@ -166,7 +168,10 @@ export async function loadAll(
         } else {
           p = moduleDir(r ?? m).then(
             (dir) => (dir === undefined ? {} : { dir }),
-            (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+            (e: unknown) => {
+              if (options.fatal?.(e)) throw e;
+              return { error: e instanceof Error ? e.message : String(e) };
+            },
           );
         }
       }
