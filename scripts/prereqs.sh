@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system programs the test suite uses for real (never mocked):
-#   go (Debian's Go 1.19, the differential oracle), git, redis-server, nginx, chromium,
+#   go (Debian's Go 1.19, the differential oracle), git, openssl, chromium (browser tests), nginx,
 #   wrk and hyperfine (benchmark peers), GNU time (peak RSS), openssl (test certificates).
 # Runs before `npm test` (pretest) and from .ci/run. Quiet and quick when all are present.
 set -euo pipefail
 need=()
 command -v go >/dev/null 2>&1 || [ -x /usr/lib/go-1.19/bin/go ] || need+=(golang-go)
 command -v git >/dev/null 2>&1 || need+=(git)
-command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
