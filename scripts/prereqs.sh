@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the test suite uses for real (never mocked):
-#   go (Debian's Go 1.19, the differential oracle), git, openssl, chromium (browser tests), nginx,
-#   wrk and hyperfine (benchmark peers), GNU time (peak RSS), openssl (test certificates).
+#   go (Debian's Go 1.19, the differential oracle), git, chromium (browser tests),
+#   nginx and wrk (benchmark peers), GNU time (peak RSS), openssl (test certificates).
 # Runs before `npm test` (pretest) and from .ci/run. Quiet and quick when all are present.
 set -euo pipefail
 need=()
@@ -10,7 +10,6 @@ command -v git >/dev/null 2>&1 || need+=(git)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v unshare >/dev/null 2>&1 || need+=(util-linux)
