@@ -137,17 +137,34 @@ export function isProxyError(e: unknown, code?: ProxyErrorCode): e is ProxyError
 }
 
 /**
+ * GO_ERROR_DETAIL_MAX_BYTES is the longest body line the go command prints: cmd/go's web
+ * package shows at most maxErrorDetailBytes (8 lines of 81 bytes) of a text/plain error
+ * body, and replaces a longer line by `[Truncated: too long.]`, dropping the whole body.
+ */
+export const GO_ERROR_DETAIL_MAX_BYTES = 8 * 81;
+
+/** Caps of the subject and upstream, in bytes, so that the reason keeps most of the line. */
+const MAX_SUBJECT_BYTES = 200;
+const MAX_UPSTREAM_BYTES = 160;
+
+/**
  * errorBody formats the one-line plain-text body of an error answer. Newlines in the
- * reason are folded to `; ` so the body stays one line; secrets are redacted.
+ * reason are folded to `; ` so the body stays one line; secrets are redacted; characters
+ * the go command refuses to print (controls, format characters) become `?`. The line is
+ * at most GO_ERROR_DETAIL_MAX_BYTES bytes, so the go command always shows it with its
+ * code: a longer reason is cut (its start kept, `…` added), as are overlong subjects and
+ * upstream URLs.
  */
 export function errorBody(e: ProxyError): string {
   const kind = STATUS_BY_CODE[e.code].kind;
   const f = e.fields;
-  let subject = typeof f.subject === 'string' && f.subject !== '' ? f.subject : '';
-  if (typeof f.upstream === 'string' && f.upstream !== '') subject += (subject ? ' ' : '') + 'from ' + f.upstream;
-  const reason = oneLine(e.message);
-  const line = subject ? `${kind}: ${subject}: ${reason} [${e.code}]` : `${kind}: ${reason} [${e.code}]`;
-  return redact(line);
+  const subject = typeof f.subject === 'string' ? clipBytes(printable(f.subject), MAX_SUBJECT_BYTES) : '';
+  const upstream = typeof f.upstream === 'string' ? clipBytes(printable(f.upstream), MAX_UPSTREAM_BYTES) : '';
+  const head = [subject, upstream === '' ? '' : 'from ' + upstream].filter((x) => x !== '').join(' ');
+  const prefix = head === '' ? `${kind}: ` : `${kind}: ${head}: `;
+  const suffix = ` [${e.code}]`;
+  const room = GO_ERROR_DETAIL_MAX_BYTES - Buffer.byteLength(prefix) - Buffer.byteLength(suffix);
+  return prefix + clipBytes(printable(e.message), room) + suffix;
 }
 
 /** oneLine folds a multi-line message into one line. */
@@ -157,6 +174,32 @@ export function oneLine(s: string): string {
     .map((l) => l.trim())
     .filter((l) => l !== '')
     .join('; ');
+}
+
+// What cmd/go's web package refuses to print (not unicode.IsGraphic nor IsSpace), plus
+// the spaces other than ' ' that would break a line or a terminal.
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]/gu;
+
+/** printable makes text one redacted line of characters the go command prints. */
+function printable(text: string): string {
+  return redact(oneLine(text))
+    .replace(/[\t\r]/g, ' ')
+    .replace(UNPRINTABLE, '?');
+}
+
+/** clipBytes cuts text to at most max UTF-8 bytes at a character boundary, ending it with `…`. */
+function clipBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  const room = max - Buffer.byteLength('…');
+  let used = 0;
+  let end = 0;
+  for (const ch of text) {
+    const n = Buffer.byteLength(ch);
+    if (used + n > room) break;
+    used += n;
+    end += ch.length;
+  }
+  return text.slice(0, end) + '…';
 }
 
 /** ParsedErrorBody is what parseErrorBody recovers from a proxy error line. */
