@@ -303,3 +303,114 @@ describe('the go command with the proxy in a GOPROXY list', () => {
     }
   });
 });
+
+describe('error answers as the go command sees them', () => {
+  let ws: Workspace;
+  beforeEach(async () => {
+    ws = await createWorkspace('modrescue-proxy-go3-');
+  });
+  afterEach(async () => {
+    await ws.cleanup();
+  });
+
+  /** serverResponse returns the body the go command printed after `server response: `. */
+  const serverResponse = (stderr: string): string => {
+    const line = stderr.split('\n').find((l) => l.includes('server response:'));
+    expect(line, stderr).toBeDefined();
+    return line!.slice(line!.indexOf('server response:') + 'server response:'.length).trimStart();
+  };
+
+  it('a long failure: the go command prints the whole body, code included, not [Truncated: too long.]', async () => {
+    const up = await startTestProxy({ fixtures: [fixture('rsc.io/quote@v1.5.2').file] });
+    // Eight lines of 78 characters: within what the go command shows of the upstream's own
+    // body, but the proxy's reason quotes them after the request it made (`reading <url>:
+    // 500 …; server response:; line 0…`), which is longer than the 648 bytes it shows of ours.
+    const lines = Array.from(
+      { length: 8 },
+      (_, i) => `line ${i}: ${'the upstream explains itself at length '.repeat(2)}`,
+    );
+    up.setFault('*', { kind: 'status', status: 500, body: lines.join('\n') + '\n' });
+    const p = await makeProxy({ env: { MODRESCUE_PROXY_UPSTREAMS: up.url, MODRESCUE_PROXY_LOG_LEVEL: 'error' } });
+    const s = await serve(p);
+    try {
+      const dir = await scratchModule(ws, 'long', 'module example.com/long\n\ngo 1.19\n');
+      const env = { ...ws.env, GOPROXY: s.url, GOSUMDB: 'off', GOFLAGS: '-mod=mod' };
+      const r = await runGo(['mod', 'download', 'rsc.io/quote@v1.5.2'], { cwd: dir, env });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('502 Bad Gateway');
+      expect(r.stderr).not.toContain('[Truncated');
+      const body = serverResponse(r.stderr);
+      expect(Buffer.byteLength(body)).toBeLessThanOrEqual(648);
+      const parsed = parseErrorBody(body);
+      expect(parsed, body).toMatchObject({
+        kind: 'upstream error',
+        code: 'ERR_PROXY_UPSTREAM',
+        subject: 'rsc.io/quote@v1.5.2.info',
+        upstream: up.url,
+      });
+      expect(parsed!.reason).toContain('500 Internal Server Error; server response:; line 0: the upstream explains');
+      expect(parsed!.reason.endsWith('…')).toBe(true);
+    } finally {
+      await s.close();
+      await p.close();
+      await up.close();
+    }
+  });
+
+  it('GOPROXY with a path prefix: 404, so the next "," entry is tried (as proxy.golang.org answers)', async () => {
+    const tree = path.join(ws.dir, 'tree');
+    await writeProxyTree(tree, [fixture('rsc.io/testonly@v1.0.0')]);
+    const p = await makeProxy({
+      env: { MODRESCUE_PROXY_UPSTREAMS: 'file://' + tree, MODRESCUE_PROXY_LOG_LEVEL: 'error' },
+    });
+    const s = await serve(p);
+    try {
+      const dir = await scratchModule(ws, 'prefix', 'module example.com/prefix\n\ngo 1.19\n');
+      // Each run has its own module cache, so that none is answered by an earlier download.
+      const env = (name: string, goproxy: string) => ({
+        ...ws.env,
+        GOMODCACHE: path.join(ws.dir, name),
+        GOPROXY: goproxy,
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=mod',
+      });
+      const through = await runGo(['mod', 'download', '-json', 'rsc.io/testonly@v1.0.0'], {
+        cwd: dir,
+        env: env('modcache-through', `${s.url}/goproxy,file://${tree}`),
+      });
+      expect(through.code, through.stderr + through.stdout).toBe(0);
+      expect(parseJsonStream(through.stdout).map((d) => [d.Path, d.Error ?? 'ok'])).toEqual([
+        ['rsc.io/testonly', 'ok'],
+      ]);
+      // Nothing was fetched for the prefixed path.
+      expect(await p.proxy.storage.stat('rsc.io/testonly/@v/v1.0.0.info')).toBeUndefined();
+
+      // Alone, the go command reports the proxy's answer: 404, the reason, and the code
+      // triage keys on (a bad request: the path is not a module path).
+      const alone = await runGo(['mod', 'download', 'rsc.io/testonly@v1.0.0'], {
+        cwd: dir,
+        env: env('modcache-alone', `${s.url}/goproxy`),
+      });
+      expect(alone.code).toBe(1);
+      expect(alone.stderr).toContain(`reading ${s.url}/goproxy/rsc.io/testonly/@v/v1.0.0.info: 404 Not Found`);
+      expect(parseErrorBody(serverResponse(alone.stderr))).toEqual({
+        kind: 'bad request',
+        code: 'ERR_PROXY_BAD_PATH',
+        subject: '/goproxy/rsc.io/testonly/@v/v1.0.0.info',
+        reason:
+          'invalid escaped module path "goproxy/rsc.io/testonly": malformed module path "goproxy/rsc.io/testonly": missing dot in first path element',
+      });
+
+      // A truly malformed request (here an unescaped capital) is still 400: no fallthrough.
+      const malformed = await runGo(['mod', 'download', 'rsc.io/testonly@v1.0.0'], {
+        cwd: dir,
+        env: env('modcache-malformed', `${s.url}/Go,file://${tree}`),
+      });
+      expect(malformed.code).toBe(1);
+      expect(malformed.stderr).toContain('400 Bad Request');
+    } finally {
+      await s.close();
+      await p.close();
+    }
+  });
+});

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { startTestProxy, type TestProxy } from '../../test/support/proxy-server.js';
 import { parseErrorBody } from './errors.js';
 import { parseMetricValue } from './metrics.js';
+import { createMemoryStorage } from './storage/memory.js';
+import type { Storage } from './storage/types.js';
 import { makeProxy, serve, type TestProxyHandle } from './testdata/harness.js';
 
 const FIXTURES = [
@@ -111,12 +113,7 @@ describe('protocol', () => {
   });
 
   it('400 for bad paths and versions, 405 for other methods', async () => {
-    for (const bad of [
-      '/rsc.io/Quote/@v/list',
-      '/rsc.io/quote/@v/v1.5.zip',
-      '/quote/@v/list',
-      '/rsc.io/quote/@v/%ff.info',
-    ]) {
+    for (const bad of ['/rsc.io/Quote/@v/list', '/rsc.io/quote/@v/v1.5.zip', '/rsc.io/quote/@v/%ff.info']) {
       const res = await p.get(bad);
       expect(res.status, bad).toBe(400);
       expect(parseErrorBody(await res.text())?.code).toBe('ERR_PROXY_BAD_PATH');
@@ -124,6 +121,39 @@ describe('protocol', () => {
     const post = await p.get('/rsc.io/quote/@v/list', { method: 'POST', body: 'x' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('404 (a bad request, said in the body) for a well-formed path whose module path is not valid', async () => {
+    // As proxy.golang.org answers: a GOPROXY with a path prefix (`/goproxy/rsc.io/quote/…`)
+    // reads as such a module path, and only 404/410 let a ',' list try its next entry.
+    for (const bad of ['/quote/@v/list', '/goproxy/rsc.io/quote/@v/v1.5.2.info', '/-x.io/y/@latest']) {
+      const res = await p.get(bad);
+      expect(res.status, bad).toBe(404);
+      expect(parseErrorBody(await res.text())).toMatchObject({
+        kind: 'bad request',
+        code: 'ERR_PROXY_BAD_PATH',
+        subject: bad,
+        reason: expect.stringMatching(/^invalid escaped module path ".*": malformed module path/),
+      });
+    }
+  });
+
+  it('an unexpected failure answers 500 with one "internal error", naming what was asked', async () => {
+    const mem = createMemoryStorage();
+    const storage: Storage = Object.assign(Object.create(mem) as Storage, {
+      stat: (key: string) =>
+        key.startsWith('rsc.io/') ? Promise.reject(new TypeError('boom: disk on fire')) : mem.stat(key),
+    });
+    const broken = await makeProxy({ env: { MODRESCUE_PROXY_UPSTREAMS: upstream.url }, proxyOptions: { storage } });
+    try {
+      const res = await broken.get('/rsc.io/quote/@v/v1.5.2.mod');
+      expect(res.status).toBe(500);
+      expect(await res.text()).toBe(
+        'internal error: rsc.io/quote@v1.5.2.mod: boom: disk on fire [ERR_PROXY_STORAGE]\n',
+      );
+    } finally {
+      await broken.close();
+    }
   });
 
   it('an .info for a version the path does not allow is answered but not immutable', async () => {

@@ -19,7 +19,7 @@ import { errorResponse, HEADERS, IMMUTABLE_CACHE_CONTROL, serveObject, textRespo
 import { requestId, type Logger } from './log.js';
 import type { ProxyMetrics } from './metrics.js';
 import type { ModuleCache, Resolved } from './modules.js';
-import { parseRoute, type ModuleRoute, type Route, type SumdbRoute } from './route.js';
+import { parseRoute, routeSubject, type ModuleRoute, type Route, type SumdbRoute } from './route.js';
 import type { SingleFlight } from './single-flight.js';
 import type { SumdbHandle, SumdbSet } from './sumdb.js';
 import type { Storage } from './storage/types.js';
@@ -323,8 +323,11 @@ export function createHandler(deps: HandlerDeps): ProxyHandler {
           { reqId, err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e) },
           'internal error',
         );
+        // The body's kind already says "internal error": the reason is the failure itself.
         res = errorResponse(
-          new ProxyError('ERR_PROXY_STORAGE', `internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`),
+          new ProxyError('ERR_PROXY_STORAGE', e instanceof Error ? e.message : String(e), {
+            ...(route ? { subject: routeSubject(route) } : {}),
+          }),
         );
       }
     }

@@ -12,8 +12,11 @@
  * (ERR_PROXY_BAD_PATH → 400 with a one-line reason) when it is longer than the limit,
  * contains a NUL, a control character, a backslash, a percent-encoded `/` or `\`, a
  * malformed or non-UTF-8 percent escape, an empty, `.` or `..` segment (also when written
- * `%2e%2e`), a module path that is not the exact case-encoding of a valid module path
- * (unescaped capitals), or a version that is not a valid escaped version. The storage key
+ * `%2e%2e`), a module path that is not a valid case-encoding (unescaped capitals, `!!`),
+ * or a version that is not a valid escaped version. A well-formed request whose module
+ * path is merely not a valid module path (`/goproxy/rsc.io/quote/@v/list`, what a client
+ * GOPROXY with a path prefix sends) is the same error answered 404, as proxy.golang.org
+ * answers it, so that the go command falls through to its next `,` entry. The storage key
  * of every route is rebuilt from the decoded, re-escaped parts, so it can never name a
  * file outside the store.
  */
@@ -80,6 +83,23 @@ export interface RootRoute {
 
 export type Route = ModuleRoute | SumdbRoute | OpsRoute | RootRoute;
 
+/**
+ * routeSubject is the subject error bodies and logs name for a route: `path@version.ext`,
+ * `path/@v/list`, `path/@latest`, `sumdb/<name>/…`, `-/<name>` or `/`. Authorize hooks use
+ * it so that their 401/403 bodies name what was asked for, as every other answer does.
+ */
+export function routeSubject(route: Route): string {
+  switch (route.kind) {
+    case 'module':
+    case 'sumdb':
+      return route.subject;
+    case 'ops':
+      return `-/${route.name}`;
+    case 'root':
+      return '/';
+  }
+}
+
 /** RouteOptions bounds validation. */
 export interface RouteOptions {
   /** Longest accepted request path in bytes (default 2048). */
@@ -91,8 +111,12 @@ export const DEFAULT_MAX_PATH_LENGTH = 2048;
 
 const SUMDB_OPS = new Set<string>(['supported', 'latest', 'lookup', 'tile']);
 
-function bad(subject: string, reason: string): ProxyError {
-  return new ProxyError('ERR_PROXY_BAD_PATH', reason, { subject: printable(subject) });
+/** bad is the ERR_PROXY_BAD_PATH error for a raw path (400 unless status says otherwise). */
+function bad(subject: string, reason: string, status?: number): ProxyError {
+  return new ProxyError('ERR_PROXY_BAD_PATH', reason, {
+    subject: printable(subject),
+    ...(status === undefined ? {} : { status }),
+  });
 }
 
 /** printable makes a raw path safe to echo in a one-line body (no spaces, controls or non-ASCII). */
@@ -149,8 +173,9 @@ export function checkRawPath(rawPath: string, options: RouteOptions = {}): strin
 
 /**
  * parseRoute validates a request path (the URL's pathname, still percent-encoded) and
- * returns its route. It throws ERR_PROXY_BAD_PATH (400) for a malformed path and
- * ERR_PROXY_NOT_FOUND (404) for a well-formed path that is not part of the protocol.
+ * returns its route. It throws ERR_PROXY_BAD_PATH (400) for a malformed path (404 when
+ * only the module path is invalid, see above) and ERR_PROXY_NOT_FOUND (404) for a
+ * well-formed path that is not part of the protocol.
  */
 export function parseRoute(rawPath: string, options: RouteOptions = {}): Route {
   const p = checkRawPath(rawPath, options);
@@ -186,10 +211,13 @@ function parseModuleRoute(p: string, rawPath: string): ModuleRoute {
   try {
     path = module.unescapePath(escapedPath);
   } catch (e) {
-    throw bad(rawPath, (e as Error).message);
+    // A well-formed escape of something that is not a module path (a client GOPROXY with
+    // a path prefix: `/goproxy/rsc.io/quote/@v/list`) is answered 404, as proxy.golang.org
+    // does, so that a ',' list tries its next entry; the body still says bad request.
+    // A malformed escape (an unescaped capital, `!!`) stays 400.
+    const validEscape = (e as { fields?: { path?: unknown } }).fields?.path !== undefined;
+    throw bad(rawPath, (e as Error).message, validEscape ? 404 : undefined);
   }
-  const pathErr = module.checkPath(path);
-  if (pathErr) throw bad(rawPath, pathErr.message);
   // The key is rebuilt from the decoded path: only the canonical encoding is accepted.
   if (module.escapePath(path) !== escapedPath) throw bad(rawPath, `module path ${escapedPath} is not case-encoded`);
   if (escapedVersion === undefined) {

@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startTestProxy, type TestProxy } from '../../test/support/proxy-server.js';
 import { parseErrorBody, ProxyError } from './errors.js';
+import { routeSubject } from './route.js';
 import type { RunningServer } from './server.js';
 import { makeProxy, rawRequest, serve, type TestProxyHandle } from './testdata/harness.js';
 
@@ -209,9 +210,9 @@ describe('the authorize seam', () => {
           seen.push(new URL(request.url).pathname);
           const auth = request.headers.get('authorization');
           if (route.kind === 'ops') return;
-          if (!auth) throw new ProxyError('ERR_PROXY_UNAUTHORIZED', 'credentials required', { subject: route.kind });
-          if (auth !== 'Bearer good')
-            throw new ProxyError('ERR_PROXY_FORBIDDEN', 'token not allowed', { subject: route.kind });
+          const subject = routeSubject(route);
+          if (!auth) throw new ProxyError('ERR_PROXY_UNAUTHORIZED', 'credentials required', { subject });
+          if (auth !== 'Bearer good') throw new ProxyError('ERR_PROXY_FORBIDDEN', 'token not allowed', { subject });
         },
       },
     });
@@ -222,9 +223,20 @@ describe('the authorize seam', () => {
       expect((await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod', ok)).status).toBe(200);
       const anon = await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod');
       expect(anon.status).toBe(401);
-      expect(parseErrorBody(await anon.text())?.code).toBe('ERR_PROXY_UNAUTHORIZED');
+      expect(await anon.text()).toBe(
+        'unauthorized: rsc.io/quote@v1.5.2.mod: credentials required [ERR_PROXY_UNAUTHORIZED]\n',
+      );
       const bad = await fetch(s.url + '/rsc.io/quote/@v/v1.5.2.mod', { headers: { Authorization: 'Bearer bad' } });
       expect(bad.status).toBe(403);
+      expect(parseErrorBody(await bad.text())).toMatchObject({
+        code: 'ERR_PROXY_FORBIDDEN',
+        subject: 'rsc.io/quote@v1.5.2.mod',
+      });
+      const list = await fetch(s.url + '/rsc.io/quote/@v/list');
+      expect(parseErrorBody(await list.text())?.subject).toBe('rsc.io/quote/@v/list');
+      const lookup = await fetch(s.url + '/sumdb/sum.golang.org/lookup/rsc.io/quote@v1.5.2');
+      expect(parseErrorBody(await lookup.text())?.subject).toBe('sumdb/sum.golang.org/lookup/rsc.io/quote@v1.5.2');
+      expect(parseErrorBody(await (await fetch(s.url + '/')).text())?.subject).toBe('/');
       expect(seen.filter((x) => x === '/rsc.io/quote/@v/v1.5.2.mod')).toHaveLength(4);
       expect(up.requests.filter((r) => r.path.endsWith('.mod'))).toHaveLength(1);
     } finally {
