@@ -41,6 +41,13 @@ describe('fault matrix: each fault gives the right status, never a cache entry, 
     ],
     ['HTML instead of a go.mod', 'rsc.io/quote/@v/v1.5.2.mod', { kind: 'html' }, 502, 'ERR_PROXY_UPSTREAM'],
     [
+      'not a zip',
+      'rsc.io/quote/@v/v1.5.2.zip',
+      { kind: 'status', status: 200, body: 'this is not a zip file', contentType: 'application/zip' },
+      502,
+      'ERR_PROXY_INVALID_ZIP',
+    ],
+    [
       'slow trickle',
       'rsc.io/quote/@v/v1.5.2.zip',
       { kind: 'trickle', chunkBytes: 64, intervalMs: 100 },
@@ -66,6 +73,39 @@ describe('fault matrix: each fault gives the right status, never a cache entry, 
       const ok = await p.get('/' + rel);
       expect(ok.status).toBe(200);
       expect(ok.headers.get('x-modrescue-cache')).toBe('miss');
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('an upstream serving something that is not a zip', () => {
+  it('is refused as an invalid zip (counted as a verification failure), not an outage of the upstream', async () => {
+    const p = await makeProxy({
+      env: { MODRESCUE_PROXY_UPSTREAMS: upstream.url, MODRESCUE_PROXY_BREAKER_FAILURES: '1', ...FAST },
+    });
+    try {
+      expect((await p.get('/rsc.io/quote/@v/v1.5.2.mod')).status).toBe(200);
+      upstream.setFault('rsc.io/quote/@v/v1.5.2.zip', {
+        kind: 'status',
+        status: 200,
+        body: 'PK but not really',
+        contentType: 'application/zip',
+      });
+      for (let i = 0; i < 2; i++) {
+        const res = await p.get('/rsc.io/quote/@v/v1.5.2.zip');
+        const body = await res.text();
+        expect(res.status, body).toBe(502);
+        expect(parseErrorBody(body)).toMatchObject({
+          kind: 'refused',
+          code: 'ERR_PROXY_INVALID_ZIP',
+          subject: 'rsc.io/quote@v1.5.2.zip',
+          upstream: upstream.url,
+          reason: expect.stringMatching(/^invalid zip: .*zip: not a valid zip file$/),
+        });
+      }
+      expect(await p.metric('modrescue_proxy_verification_failures_total', { reason: 'zip-invalid' })).toBe(2);
+      expect(p.proxy.chain.upstreams[0]!.state).toBe('closed');
     } finally {
       await p.close();
     }

@@ -26,7 +26,7 @@ import type { CacheResult, ProxyMetrics } from './metrics.js';
 import type { ModuleRoute } from './route.js';
 import type { SingleFlight } from './single-flight.js';
 import type { ObjectInfo, Storage } from './storage/types.js';
-import type { Upstream, UpstreamChain } from './upstream.js';
+import { isNotAZip, type Upstream, type UpstreamChain } from './upstream.js';
 import type { Verifier } from './verify.js';
 
 /** Resolved is a stored object ready to serve, with how it was obtained. */
@@ -123,7 +123,11 @@ export function createModuleCache(options: ModuleCacheOptions): ModuleCache {
     }
     const tmp = tempFile();
     try {
-      await u.call(() => repo.zip(version, tmp), signal);
+      await u
+        .call(() => repo.zip(version, tmp), signal)
+        .catch((e: unknown) => {
+          throw isNotAZip(e) ? verifier.notAZip(e as Error) : e;
+        });
       await verifier.zip(route.path, version, tmp, goMod);
       return await storage.putFile(route.key, tmp);
     } finally {

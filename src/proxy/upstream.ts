@@ -107,10 +107,24 @@ const STATE_NAMES: Record<CircuitState, CircuitStateName> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
+/**
+ * isNotAZip reports whether e is a zip download that arrived whole but is not a zip (no
+ * end-of-central-directory record: Go's `zip: not a valid zip file`). That is content the
+ * upstream served, refused as ERR_PROXY_INVALID_ZIP, not a transfer cut short.
+ */
+export function isNotAZip(e: unknown): boolean {
+  return (
+    e instanceof GoproxyError &&
+    e.code === 'ERR_GOPROXY_ZIP_TRUNCATED' &&
+    e.fields['contentLength'] === undefined &&
+    e.message.endsWith('zip: not a valid zip file')
+  );
+}
+
 /** isAvailabilityFailure says whether an upstream error should count against its circuit. */
 export function isAvailabilityFailure(e: unknown): boolean {
   if (e instanceof GoproxyError) {
-    if (e.notFound) return false;
+    if (e.notFound || isNotAZip(e)) return false;
     switch (e.code) {
       case 'ERR_GOPROXY_FETCH':
       case 'ERR_GOPROXY_ZIP_TRUNCATED':

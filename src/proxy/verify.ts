@@ -70,6 +70,8 @@ export interface Verifier {
   mod(path: string, version: string, data: Uint8Array): Promise<void>;
   /** zip checks a downloaded zip file against its module's `.mod` content. */
   zip(path: string, version: string, file: string, goMod: Uint8Array): Promise<void>;
+  /** notAZip returns the refusal of a download that is not a zip at all (the cause's message says why). */
+  notAZip(cause: Error): ProxyError;
 }
 
 /** createVerifier returns the verifier for the configured database and patterns. */
@@ -78,6 +80,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     options.metrics.verificationFailures.inc({ reason });
     return new ProxyError(code, message, { reason }, cause === undefined ? undefined : { cause });
   };
+
+  /** invalidZip is the refusal of a zip that Go's zip checks (or reading it) reject. */
+  const invalidZip = (cause: Error): ProxyError =>
+    refuse('ERR_PROXY_INVALID_ZIP', 'zip-invalid', `invalid zip: ${oneLine(cause.message)}`, cause);
 
   const usesSumdb = (path: string) => options.sumdb !== undefined && !module.matchPrefixPatterns(options.noSumdb, path);
 
@@ -163,18 +169,11 @@ export function createVerifier(options: VerifierOptions): Verifier {
       try {
         report = await checkZip({ path, version }, file);
       } catch (e) {
-        throw refuse('ERR_PROXY_INVALID_ZIP', 'zip-invalid', `invalid zip: ${oneLine((e as Error).message)}`, e);
+        throw invalidZip(e as Error);
       }
-      if (report.error) {
-        throw refuse(
-          'ERR_PROXY_INVALID_ZIP',
-          'zip-invalid',
-          `invalid zip: ${oneLine(report.error.message)}`,
-          report.error,
-        );
-      }
+      if (report.error) throw invalidZip(report.error);
       const inZip = await readZipGoMod(path, version, file).catch((e: unknown) => {
-        throw refuse('ERR_PROXY_INVALID_ZIP', 'zip-invalid', `invalid zip: ${oneLine((e as Error).message)}`, e);
+        throw invalidZip(e as Error);
       });
       if (inZip !== undefined && !Buffer.from(inZip).equals(Buffer.from(goMod))) {
         if (options.goModMatchesZip === false) {
@@ -194,9 +193,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
         h = await hashZip(file);
       } catch (e) {
         if (isProxyError(e)) throw e;
-        throw refuse('ERR_PROXY_INVALID_ZIP', 'zip-invalid', `invalid zip: ${oneLine((e as Error).message)}`, e);
+        throw invalidZip(e as Error);
       }
       await checkHash(path, version, false, h);
+    },
+
+    notAZip(cause) {
+      return invalidZip(cause);
     },
   };
 }
