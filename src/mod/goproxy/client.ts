@@ -169,33 +169,88 @@ const NOT_EXIST_RANK = 0;
 const PROXY_RANK = 1;
 const DIRECT_RANK = 2;
 
+/** ProxyErrorKind is how tryProxies ranks an entry's error. */
+export interface ProxyErrorKind {
+  /** notFound: "this proxy does not have it" (Go's errors.Is(err, fs.ErrNotExist)); a ',' list moves on. */
+  readonly notFound: boolean;
+  /** useProxy: the "noproxy" entry's "path does not match GOPRIVATE/GONOPROXY" (Go's errUseProxy). */
+  readonly useProxy?: boolean;
+}
+
+/** TryProxiesOptions adapt tryProxies to a protocol's errors. */
+export interface TryProxiesOptions {
+  /**
+   * classify ranks an entry's error; undefined means "not a proxy answer at all" (an
+   * interrupt, a local failure): it is rethrown at once, ending the walk. The default
+   * ranks GoproxyErrors and rethrows everything else.
+   */
+  readonly classify?: (err: unknown) => ProxyErrorKind | undefined;
+  /**
+   * direct rewrites the error of a "direct" (or non-useProxy "noproxy") entry, given the
+   * best error so far; the default keeps the proxies' error in view when modrescue
+   * cannot fetch from version control.
+   */
+  readonly direct?: (err: unknown, previous: unknown) => unknown;
+}
+
+/** classifyGoproxyError is the default TryProxiesOptions.classify. */
+function classifyGoproxyError(err: unknown): ProxyErrorKind | undefined {
+  if (!(err instanceof GoproxyError)) return undefined;
+  return { notFound: err.notFound, useProxy: err.fields['useProxy'] === true };
+}
+
+/** keepProxyError is the default TryProxiesOptions.direct. */
+function keepProxyError(err: unknown, previous: unknown): unknown {
+  // The go command would now try version control and report that error. modrescue
+  // cannot, so it keeps what the proxies said before (the likely cause) in view.
+  if (
+    err instanceof GoproxyError &&
+    err.code === 'ERR_GOPROXY_DIRECT_UNSUPPORTED' &&
+    previous instanceof GoproxyError
+  ) {
+    return new GoproxyError(
+      err.code,
+      `${err.message}\n\tbefore that, ${previous.message}`,
+      { ...err.fields, previous: { code: previous.code, message: previous.message, ...previous.fields } },
+      err,
+    );
+  }
+  return err;
+}
+
 /**
  * tryProxies calls f for each entry of the list until one succeeds or an error stops the
- * walk: after a ',' entry only "not found" (404/410, disabled) errors fall through, after
- * a '|' entry every error does. The error reported is the most useful one: a direct or
- * noproxy error, then a proxy error other than "not found", then the first "not found".
+ * walk, as the go command's TryProxies: after a ',' entry only "not found" errors
+ * (404/410, disabled) fall through, after a '|' entry every error does. The error
+ * thrown is the most useful one: a direct or noproxy error, then a proxy error other
+ * than "not found", then the first "not found". Both the GOPROXY client and the
+ * checksum database's proxy walk (package sumdb) use it, with their own
+ * options.classify. An empty list throws ERR_GOPROXY_LIST.
  */
-export async function tryProxies<T>(list: readonly ProxySpec[], f: (proxy: string) => Promise<T>): Promise<T> {
+export async function tryProxies<T>(
+  list: readonly ProxySpec[],
+  f: (proxy: string) => Promise<T>,
+  options: TryProxiesOptions = {},
+): Promise<T> {
+  if (list.length === 0) {
+    throw new GoproxyError('ERR_GOPROXY_LIST', 'GOPROXY list is not the empty string, but contains no entries', {
+      path: '',
+      version: '',
+    });
+  }
+  const classify = options.classify ?? classifyGoproxyError;
+  const direct = options.direct ?? keepProxyError;
   let bestErr: unknown;
   let bestRank = NOT_EXIST_RANK;
   for (const proxy of list) {
     try {
       return await f(proxy.url);
     } catch (err) {
-      if (!(err instanceof GoproxyError)) throw err;
-      const notFound = err.notFound;
-      if (proxy.url === 'direct' || (proxy.url === 'noproxy' && err.fields['useProxy'] !== true)) {
-        // The go command would now try version control and report that error. modrescue
-        // cannot, so it keeps what the proxies said before (the likely cause) in view.
-        bestErr =
-          err.code === 'ERR_GOPROXY_DIRECT_UNSUPPORTED' && bestErr instanceof GoproxyError
-            ? new GoproxyError(
-                err.code,
-                `${err.message}\n\tbefore that, ${bestErr.message}`,
-                { ...err.fields, previous: { code: bestErr.code, message: bestErr.message, ...bestErr.fields } },
-                err,
-              )
-            : err;
+      const kind = classify(err);
+      if (kind === undefined) throw err;
+      const notFound = kind.notFound;
+      if (proxy.url === 'direct' || (proxy.url === 'noproxy' && kind.useProxy !== true)) {
+        bestErr = direct(err, bestErr);
         bestRank = DIRECT_RANK;
       } else if (bestRank <= PROXY_RANK && !notFound) {
         bestErr = err;

@@ -9,9 +9,11 @@ import {
   GoproxyError,
   createGoproxyClient,
   formatErrorDetail,
+  goJsonSyntaxError,
   isRevisionQuery,
   parseProxyList,
   pathEscape,
+  tryProxies,
   type GoproxyClient,
 } from './index.js';
 import { createHttpClient, type HttpClient } from '../web/index.js';
@@ -280,6 +282,24 @@ describe('GOPROXY client against the loopback test proxy', () => {
     expect(existsSync(dest)).toBe(false);
   });
 
+  it('streams a zip into an open handle, starting over after a failed proxy', async () => {
+    const { open } = await import('node:fs/promises');
+    const dest = path.join(tmp, 'handle.zip');
+    const fh = await open(dest, 'w+');
+    try {
+      await fh.write(Buffer.alloc(100_000, 0x78));
+      // The first proxy breaks off mid-body ('|': any error falls through), the second answers.
+      proxy.setFault('rsc.io/quote/@v/v1.5.2.zip', { kind: 'truncate' }, 1);
+      const { bytes } = await client(`${proxy.url}|${second.url}`).zip('rsc.io/quote', 'v1.5.2', fh);
+      const want = path.join(proxy.root, 'rsc.io/quote/@v/v1.5.2.zip');
+      expect(bytes).toBe((await stat(want)).size);
+      expect((await fh.stat()).size).toBe(bytes);
+    } finally {
+      await fh.close();
+    }
+    expect(await sha256(dest)).toBe(await sha256(path.join(proxy.root, 'rsc.io/quote/@v/v1.5.2.zip')));
+  });
+
   it('enforces the zip size limit while streaming', async () => {
     const dest = path.join(tmp, 'big.zip');
     const e = await rejects(client(proxy.url, { maxZipBytes: 1000 }).zip('rsc.io/quote', 'v1.5.2', dest));
@@ -473,5 +493,109 @@ describe('differential: error wording and queries vs Go 1.19', () => {
     const want = JSON.parse(r.stdout) as { Version: string };
     const got = await createGoproxyClient({ fetch: http, proxy: proxy.url }).query(mod, query);
     expect(got.version).toBe(want.Version);
+  });
+});
+
+describe('tryProxies (cmd/go TryProxies), shared with the checksum-database walk', () => {
+  const list = (s: string) => parseProxyList(s, {});
+  const notFound = (m: string) =>
+    new GoproxyError('ERR_GOPROXY_NOT_FOUND', m, { path: 'p', version: '', notFound: true });
+  const failed = (m: string) => new GoproxyError('ERR_GOPROXY_STATUS', m, { path: 'p', version: '' });
+
+  it('ranks direct over proxy errors over not-found, and stops after "," on other errors', async () => {
+    const seen: string[] = [];
+    const answers: Record<string, () => never> = {
+      'https://a': () => {
+        throw notFound('a: 404');
+      },
+      'https://b': () => {
+        throw failed('b: 500');
+      },
+      'https://c': () => {
+        throw notFound('c: 404');
+      },
+    };
+    const f = async (p: string) => {
+      seen.push(p);
+      return answers[p]!();
+    };
+    await expect(tryProxies(list('https://a,https://b,https://c'), f)).rejects.toThrow('b: 500');
+    expect(seen).toEqual(['https://a', 'https://b']);
+    seen.length = 0;
+    await expect(tryProxies(list('https://a|https://b|https://c'), f)).rejects.toThrow('b: 500');
+    expect(seen).toEqual(['https://a', 'https://b', 'https://c']);
+    // Only not-found answers: the last one is reported.
+    await expect(tryProxies(list('https://a,https://c'), f)).rejects.toThrow('c: 404');
+  });
+
+  it('rethrows what classify does not rank, and uses the given classification and direct hook', async () => {
+    const boom = new Error('local failure');
+    const f = async () => {
+      throw boom;
+    };
+    await expect(tryProxies(list('https://a|https://b'), f)).rejects.toBe(boom);
+    const calls: string[] = [];
+    const err = await tryProxies(
+      list('https://a,direct'),
+      async (p) => {
+        calls.push(p);
+        throw new Error(p === 'direct' ? 'no vcs' : 'gone');
+      },
+      {
+        classify: () => ({ notFound: true }),
+        direct: (e, prev) => new Error(`${(e as Error).message} after ${(prev as Error).message}`),
+      },
+    ).catch((e: unknown) => e);
+    expect(calls).toEqual(['https://a', 'direct']);
+    expect((err as Error).message).toBe('no vcs after gone');
+  });
+
+  it('refuses an empty list', async () => {
+    await expect(tryProxies([], async () => 1)).rejects.toMatchObject({ code: 'ERR_GOPROXY_LIST' });
+  });
+
+  it('returns the first success', async () => {
+    await expect(
+      tryProxies(list('https://a,https://b'), async (p) => {
+        if (p === 'https://a') throw notFound('a');
+        return p;
+      }),
+    ).resolves.toBe('https://b');
+  });
+});
+
+describe('goJsonSyntaxError vs Go 1.19 encoding/json', () => {
+  it('words the first bad character as json.Unmarshal does', async () => {
+    // Bodies that fail on their first character (what goJsonSyntaxError words), and empty ones.
+    const inputs = ['<html>', "'x", '\x01abc', 'é', '"', '\x7f', ' \t\nZ', '}', '\u2028', '', '  ', '@'];
+    const ws = await createWorkspace('modrescue-json-');
+    try {
+      const prog = path.join(ws.dir, 'main.go');
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        prog,
+        `package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+func main() {
+	for _, s := range os.Args[1:] {
+		var v map[string]any
+		fmt.Println(json.Unmarshal([]byte(s), &v))
+	}
+}
+`,
+      );
+      const r = await runGo(['run', prog, ...inputs], { cwd: ws.dir, env: { ...ws.env, GOFLAGS: '' } });
+      expect(r.stderr).toBe('');
+      const want = r.stdout.trimEnd().split('\n');
+      expect(inputs.map((s) => goJsonSyntaxError(s))).toEqual(want);
+    } finally {
+      await ws.cleanup();
+    }
   });
 });

@@ -26,6 +26,8 @@ export {
   type AllowedFunc,
   type GoproxyClient,
   type GoproxyClientOptions,
+  type ProxyErrorKind,
+  type TryProxiesOptions,
   type QueryOptions,
   type Route,
 } from './client.js';

@@ -12,9 +12,9 @@ import { once } from 'node:events';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
 import type { FetchLike } from '../web/types.js';
-import { FILE_ERROR_HEADER } from '../web/file.js';
 import { isHttpError, type HttpErrorFields } from '../web/errors.js';
-import { redactUrl } from '../web/url.js';
+import { describeStatus, formatErrorDetail as formatWebErrorDetail } from '../web/status.js';
+import { escapeUrlPath, redactUrl } from '../web/url.js';
 import { GoproxyError, type GoproxyErrorCode } from './errors.js';
 
 /** MAX_ZIP_FILE is the go command's limit on a module zip (codehost.MaxZipFile, 500 MiB). */
@@ -119,39 +119,18 @@ export function createProxyRepo(baseUrl: string, path: string, options: ProxyRep
       throw fail('ERR_GOPROXY_FETCH', version, e.message, { ...e.fields }, e);
     }
     if (res.status === 200) return res;
-    // Anything but 200 is an error (Response.Err in cmd/go/internal/web). Only a
-    // text/plain body in UTF-8 or ASCII is shown, as `server response:`: other bodies
-    // could be large or carry terminal escapes.
+    // Anything but 200 is an error (Response.Err in cmd/go/internal/web), worded and
+    // with its text/plain body shown as the go command does (package web).
     const redacted = redactUrl(url);
-    const statusLine = `${res.status} ${res.statusText || STATUS_TEXT[res.status] || ''}`.trimEnd();
-    let detail = '';
-    const type = (res.headers.get('content-type') ?? '').toLowerCase();
-    const media = type.split(';')[0]!.trim();
-    const charset = /charset=([^;]+)/.exec(type)?.[1]?.trim().replace(/^"|"$/g, '') ?? '';
-    if (media === 'text/plain' && ['', 'us-ascii', 'utf-8'].includes(charset)) {
-      detail = formatErrorDetail(await readLimited(res, 8 * 81 + 1024));
-    } else {
-      await res.body?.cancel().catch(() => {});
-    }
-    const fileErrorRaw = res.headers.get(FILE_ERROR_HEADER);
-    const fileError = fileErrorRaw === null ? null : decodeURIComponent(fileErrorRaw);
-    let text: string;
-    if (detail !== '') {
-      const sep = detail.includes('\n') ? '\n\t' : ' ';
-      text = `reading ${redacted}: ${statusLine}\n\tserver response:${sep}${detail}`;
-    } else if (fileError) {
-      text = `reading ${redacted}: ${fileError}`;
-    } else {
-      text = `reading ${redacted}: ${fileError === null && url.startsWith('file:') ? res.statusText : statusLine}`;
-    }
+    const d = await describeStatus(res, redacted);
     // 404 and 410 are "not found" (errors.Is(err, fs.ErrNotExist) in Go): the only
     // statuses after which a ',' GOPROXY list tries the next proxy.
     const notFound = res.status === 404 || res.status === 410;
-    throw fail(notFound ? 'ERR_GOPROXY_NOT_FOUND' : 'ERR_GOPROXY_STATUS', version, text, {
+    throw fail(notFound ? 'ERR_GOPROXY_NOT_FOUND' : 'ERR_GOPROXY_STATUS', version, d.message, {
       url: redacted,
       status: res.status,
       statusText: res.statusText,
-      ...(detail !== '' ? { bodyExcerpt: detail } : {}),
+      ...(d.detail !== '' ? { bodyExcerpt: d.detail } : {}),
       elapsedMs: Date.now() - start,
       notFound,
     });
@@ -501,97 +480,35 @@ function hasEndOfCentralDirectory(tail: Buffer): boolean {
   return false;
 }
 
-async function readLimited(res: Response, limit: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  try {
-    while (n < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      n += value.length;
-    }
-  } catch {
-    // A broken error body only loses the detail.
-  }
-  await reader.cancel().catch(() => {});
-  const buf = Buffer.concat(chunks);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  // Non-UTF-8 bodies are not shown (Go: "Don't try to recover non-UTF-8 error messages").
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, Math.min(buf.length, limit - 4)));
-  } catch {
-    return '';
-  }
-  return text;
+/**
+ * formatErrorDetail is package web's formatErrorDetail for text already decoded (the
+ * `server response:` detail of a status error).
+ */
+export function formatErrorDetail(s: string): string {
+  return formatWebErrorDetail(s);
 }
 
 /**
- * formatErrorDetail turns a text/plain error body into the `server response:` detail as
- * cmd/go/internal/web does: at most 8 lines and 648 bytes, stopping at the first blank
- * line; nothing when the body has non-graphic characters.
+ * goJsonSyntaxError words a JSON parse failure as Go's encoding/json does for common
+ * cases: `unexpected end of JSON input`, or `invalid character 'c' looking for
+ * beginning of value` with the offending byte quoted as encoding/json's quoteChar
+ * (the rune of that byte, as strconv.QuoteRune prints it).
  */
-export function formatErrorDetail(s: string): string {
-  if (/[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}\s]/u.test(s)) return '';
-  const maxLines = 8;
-  const maxBytes = maxLines * 81;
-  let detail = '';
-  const lines = s.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') break;
-    if (i > 0) detail += '\n\t';
-    if (i >= maxLines) {
-      detail += '[Truncated: too many lines.]';
-      break;
-    }
-    if (Buffer.byteLength(detail) + Buffer.byteLength(line) > maxBytes) {
-      detail += '[Truncated: too long.]';
-      break;
-    }
-    detail += line;
-  }
-  return detail;
-}
-
-/** goJsonSyntaxError words a JSON parse failure as Go's encoding/json does for common cases. */
 export function goJsonSyntaxError(text: string): string {
   const t = text.replace(/^[ \t\r\n]+/, '');
   if (t === '') return 'unexpected end of JSON input';
-  const c = t[0]!;
-  if (!/[{["\-0-9tfn]/.test(c)) return `invalid character ${goQuoteChar(c)} looking for beginning of value`;
+  if (!/[{["\-0-9tfn]/.test(t[0]!)) {
+    const b = Buffer.from(t.slice(0, 2), 'utf8')[0]!;
+    return `invalid character ${module.goQuoteRune(b)} looking for beginning of value`;
+  }
   return 'unexpected end of JSON input';
 }
 
-function goQuoteChar(c: string): string {
-  if (c === "'") return "'\\''";
-  return `'${c}'`;
-}
-
 /**
- * pathEscape escapes a URL path as the go command's URLs show it (net/url in path mode:
- * everything but letters, digits, `-_.~$&+,/:;=@` is %-encoded, so `!` becomes `%21`).
+ * pathEscape escapes the protocol path of a request as the go command's proxy client
+ * does (url.PathEscape with the slashes kept: everything but letters, digits,
+ * `-_.~$&+:=@` and `/` is %-encoded, so `!` becomes `%21`). It never throws.
  */
 export function pathEscape(s: string): string {
-  let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(b);
-    out += /[A-Za-z0-9\-_.~$&+,/:;=@]/.test(c) && b < 0x80 ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
+  return escapeUrlPath(s, 'pathSegment').replaceAll('%2F', '/');
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  410: 'Gone',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open as openFile, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
+import { tryProxies as walkProxies } from '../goproxy/client.js';
+import type { ProxySpec } from '../goproxy/list.js';
 import type { FetchLike } from '../web/types.js';
 import { Client } from './client.js';
 import type { ClientOps } from './client.js';
@@ -17,14 +19,11 @@ import { formatGoURL, getBytes, joinGoURL, parseGoURL } from './web.js';
 import type { GoURL } from './web.js';
 
 /**
- * A ProxyEntry is one parsed GOPROXY entry: a proxy URL, or "direct", "off" or
- * "noproxy" (the go command's implicit first entry when GONOPROXY is set).
- * fallBackOnError is true when the entry was followed by "|" rather than ",".
+ * A ProxyEntry is one parsed GOPROXY entry (goproxy's ProxySpec): a proxy URL, or
+ * "direct", "off" or "noproxy" (the go command's implicit first entry when GONOPROXY is
+ * set). fallBackOnError is true when the entry was followed by "|" rather than ",".
  */
-export interface ProxyEntry {
-  readonly url: string;
-  readonly fallBackOnError: boolean;
-}
+export type ProxyEntry = ProxySpec;
 
 /** GoSumdbOptions configure the go command's way of reaching one checksum database. */
 export interface GoSumdbOptions {
@@ -61,9 +60,12 @@ function notExistError(message: string): CodedError {
 
 /**
  * tryProxies calls f for each proxy entry until one succeeds, the way the go command's
- * TryProxies does: an entry's error ends the walk unless it means "not found" (404,
- * 410) or the entry falls back on any error ("|"). The error returned ranks "direct"
- * and "noproxy" errors first, then other proxy errors, then "not found" errors.
+ * TryProxies does (goproxy's tryProxies, with this package's errors: "not found" is
+ * isNotExist, and the noproxy entry's useProxy field): an entry's error ends the walk
+ * unless it means "not found" (404, 410) or the entry falls back on any error ("|").
+ * It resolves with undefined on success, else with the error ranked most useful:
+ * "direct" and "noproxy" errors first, then other proxy errors, then "not found"
+ * errors. An empty list resolves with ERR_SUMDB_GOPROXY.
  */
 export async function tryProxies(
   proxies: readonly ProxyEntry[],
@@ -72,32 +74,18 @@ export async function tryProxies(
   if (proxies.length === 0) {
     return new CodedError('ERR_SUMDB_GOPROXY', 'GOPROXY list is not the empty string, but contains no entries', {});
   }
-  const notExistRank = 0;
-  const proxyRank = 1;
-  const directRank = 2;
-  let bestErr: unknown;
-  let bestErrRank = notExistRank;
-  for (const proxy of proxies) {
-    let err: unknown;
-    try {
-      await f(proxy.url);
-      return undefined;
-    } catch (e) {
-      err = e;
-    }
-    const notExist = isNotExist(err);
-    if (proxy.url === 'direct' || (proxy.url === 'noproxy' && !(err instanceof CodedError && err.fields['useProxy']))) {
-      bestErr = err;
-      bestErrRank = directRank;
-    } else if (bestErrRank <= proxyRank && !notExist) {
-      bestErr = err;
-      bestErrRank = proxyRank;
-    } else if (bestErrRank === notExistRank) {
-      bestErr = err;
-    }
-    if (!proxy.fallBackOnError && !notExist) break;
+  try {
+    await walkProxies(proxies, f, {
+      classify: (err) => ({
+        notFound: isNotExist(err),
+        useProxy: err instanceof CodedError && err.fields['useProxy'] === true,
+      }),
+      direct: (err) => err,
+    });
+    return undefined;
+  } catch (e) {
+    return e;
   }
-  return bestErr;
 }
 
 /** LOCK_STALE_MS: a config lock file older than this was left by a crashed process. */

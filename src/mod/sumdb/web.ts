@@ -2,34 +2,20 @@
  * GET over an injected FetchLike with the go command's error texts
  * (cmd/go/internal/web: GetBytes, HTTPError, Join, URL.Redacted).
  */
-import { STATUS_CODES } from 'node:http';
 import { CodedError, isCodedError } from '../internal/errors.js';
-import { FILE_ERROR_HEADER } from '../web/file.js';
+import { describeStatus, formatErrorDetail as formatWebErrorDetail } from '../web/status.js';
 import type { FetchLike } from '../web/types.js';
-import { decodeUtf8, GO_SPACE } from './text.js';
+import { escapeUrlPath, redactUrl, shouldEscapeUrl } from '../web/url.js';
 
 /** MAX_BODY bounds a checksum-database answer (tiles are ≤ 8 KiB at height 8; lookups are small). */
 const MAX_BODY = 16 << 20;
 
-/** maxErrorDetailLines and maxErrorDetailBytes bound the server response shown (Go's values). */
-const maxErrorDetailLines = 8;
-const maxErrorDetailBytes = maxErrorDetailLines * 81;
-
 /**
- * goRedacted returns url with its password replaced by "xxxxx", as Go's URL.Redacted.
- * A URL without a password is returned unchanged.
+ * goRedacted returns url with its password replaced by "xxxxx", as Go's URL.Redacted
+ * (package web's redactUrl). A URL without a password is returned unchanged.
  */
 export function goRedacted(url: string): string {
-  return url.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)([^/?#@]*)@/, (m, scheme: string, userinfo: string) => {
-    const i = userinfo.indexOf(':');
-    return i < 0 ? m : `${scheme}${userinfo.slice(0, i)}:xxxxx@`;
-  });
-}
-
-/** shouldEscapePath is Go's shouldEscape(c, encodePath) for one ASCII character. */
-function shouldEscapePath(c: string): boolean {
-  if (/^[A-Za-z0-9\-_.~]$/.test(c)) return false;
-  return !'$&+,/:;=@'.includes(c);
+  return redactUrl(url);
 }
 
 /** unescapeGo decodes %XX escapes (bytes, then UTF-8) as Go's url.PathUnescape, or returns undefined for a bad escape. */
@@ -46,19 +32,15 @@ export function unescapeGo(s: string): string | undefined {
 
 /** escapeGoPath escapes a path as Go's escape(s, encodePath) ("!" becomes %21, "@" stays). */
 export function escapeGoPath(s: string): string {
-  let out = '';
-  for (const b of Buffer.from(s, 'utf8')) {
-    const c = String.fromCharCode(b);
-    out += b < 0x80 && !shouldEscapePath(c) ? c : '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
+  return escapeUrlPath(s, 'path');
 }
 
 /** validEncodedPath is Go's validEncoded(s, encodePath). */
 function validEncodedPath(s: string): boolean {
   for (const c of s) {
     if ("!$&'()*+,;=:@[]%".includes(c)) continue;
-    if (c.charCodeAt(0) >= 0x80 || shouldEscapePath(c)) return false;
+    const b = c.charCodeAt(0);
+    if (b >= 0x80 || shouldEscapeUrl(b, 'path')) return false;
   }
   return true;
 }
@@ -106,66 +88,14 @@ export function joinURL(base: string, path: string): string {
   return formatGoURL(joinGoURL(parseGoURL(base), path));
 }
 
-/** isGraphicOrSpace reports whether c is printable or space (Go's unicode.IsGraphic || unicode.IsSpace). */
-const GRAPHIC = /^[\p{L}\p{M}\p{N}\p{P}\p{S}\p{Zs}]$/u;
-
 /**
  * formatErrorDetail turns an error body into the go command's short, tab-indented
- * summary: nothing unless the body is UTF-8 made of printable characters and spaces;
- * up to the first blank line; at most 8 lines and 648 bytes, with Go's truncation notes.
+ * summary (package web's formatErrorDetail): nothing unless the body is UTF-8 made of
+ * printable characters and spaces; up to the first blank line; at most 8 lines and 648
+ * bytes, with Go's truncation notes.
  */
 export function formatErrorDetail(body: Uint8Array): string {
-  const s = decodeUtf8(body);
-  if (s === undefined) return '';
-  for (const c of s) if (!GRAPHIC.test(c) && !GO_SPACE.test(c)) return '';
-  let detail = '';
-  const lines = s.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.replace(new RegExp(GO_SPACE.source, 'g'), '') === '') break;
-    if (i > 0) detail += '\n\t';
-    if (i >= maxErrorDetailLines) {
-      detail += '[Truncated: too many lines.]';
-      break;
-    }
-    if (Buffer.byteLength(detail) + Buffer.byteLength(line) > maxErrorDetailBytes) {
-      detail += '[Truncated: too long.]';
-      break;
-    }
-    detail += line;
-  }
-  return detail;
-}
-
-/** isPlainText reports whether a Content-Type is text/plain in UTF-8, ASCII or no charset. */
-function isPlainText(contentType: string | null): boolean {
-  if (contentType === null) return false;
-  const [type, ...params] = contentType.split(';');
-  if (type!.trim().toLowerCase() !== 'text/plain') return false;
-  for (const p of params) {
-    const [k, v] = p.split('=');
-    if (k?.trim().toLowerCase() !== 'charset') continue;
-    const cs = (v ?? '')
-      .trim()
-      .replace(/^"(.*)"$/, '$1')
-      .toLowerCase();
-    return cs === 'us-ascii' || cs === 'utf-8' || cs === '';
-  }
-  return true;
-}
-
-/**
- * fileErrorText decodes the file system error of a file:// answer (URI-component
- * encoded by src/mod/web's fetchFile, which already words it as Go's getFile: the bare
- * reason, or `open <path>: <reason>` when the URL does not end with the path).
- */
-function fileErrorText(header: string | null): string | null {
-  if (header === null) return null;
-  try {
-    return decodeURIComponent(header);
-  } catch {
-    return header;
-  }
+  return formatWebErrorDetail(body);
 }
 
 /** GetOptions bound a request. */
@@ -270,32 +200,12 @@ export async function getBytes(fetch: FetchLike, url: string, options: GetOption
     }
   }
 
-  const statusText = res.statusText || STATUS_CODES[res.status] || '';
-  const status = `${res.status} ${statusText}`.trim();
-  const fileError = fileErrorText(res.headers.get(FILE_ERROR_HEADER));
-  let detail = '';
-  if (fileError === null && isPlainText(res.headers.get('content-type'))) {
-    try {
-      detail = formatErrorDetail(await readBody(res, shown));
-    } catch {
-      detail = '';
-    }
-  } else {
-    await res.body?.cancel().catch(() => undefined);
-  }
-  let message: string;
-  if (detail !== '') {
-    message = `reading ${shown}: ${status}\n\tserver response:${detail.includes('\n') ? '\n\t' : ' '}${detail}`;
-  } else if (fileError !== null) {
-    message = `reading ${shown}: ${fileError}`;
-  } else {
-    message = `reading ${shown}: ${status}`;
-  }
-  throw new CodedError('ERR_SUMDB_STATUS', message, {
+  const d = await describeStatus(res, shown);
+  throw new CodedError('ERR_SUMDB_STATUS', d.message, {
     url: shown,
     status: res.status,
-    statusText,
-    ...(detail !== '' ? { bodyExcerpt: detail } : {}),
+    statusText: d.statusText,
+    ...(d.detail !== '' ? { bodyExcerpt: d.detail } : {}),
     elapsedMs: Date.now() - start,
     notExist: res.status === 404 || res.status === 410,
   });

@@ -23,4 +23,20 @@ export {
 export { HttpError, isHttpError, type HttpCauseCode, type HttpErrorFields } from './errors.js';
 export { FILE_ERROR_HEADER, fetchFile } from './file.js';
 export { netrcCredentials, parseNetrc, type Netrc, type NetrcLine } from './netrc.js';
-export { redactAll, redactUrl, splitGoUrl, type GoUrlParts } from './url.js';
+export {
+  escapeUrlPath,
+  redactAll,
+  redactUrl,
+  shouldEscapeUrl,
+  splitGoUrl,
+  type GoUrlParts,
+  type UrlEscapeMode,
+} from './url.js';
+export {
+  MAX_ERROR_DETAIL_BYTES,
+  MAX_ERROR_DETAIL_LINES,
+  describeStatus,
+  formatErrorDetail,
+  isPlainTextUtf8,
+  type StatusDescription,
+} from './status.js';

@@ -93,3 +93,50 @@ export function redactUrl(url: string): string {
 export function redactAll(text: string): string {
   return text.replace(/\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"]+/g, (u) => redactUrl(u));
 }
+
+/** UrlEscapeMode is the part of net/url's encoding modes used for paths. */
+export type UrlEscapeMode = 'path' | 'pathSegment';
+
+/**
+ * shouldEscapeUrl is net/url's shouldEscape for one byte in a path mode: letters,
+ * digits and `-_.~` stay; of the reserved `$&+,/:;=?@`, a path escapes only `?`, a
+ * path segment also `/`, `;` and `,`; everything else (including `!` and every byte
+ * ≥ 0x80) is escaped.
+ */
+export function shouldEscapeUrl(b: number, mode: UrlEscapeMode): boolean {
+  if ((b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39)) return false;
+  switch (b) {
+    case 0x2d: // -
+    case 0x5f: // _
+    case 0x2e: // .
+    case 0x7e: // ~
+      return false;
+    case 0x24: // $
+    case 0x26: // &
+    case 0x2b: // +
+    case 0x3a: // :
+    case 0x3d: // =
+    case 0x40: // @
+      return false;
+    case 0x2f: // /
+    case 0x3b: // ;
+    case 0x2c: // ,
+      return mode === 'pathSegment';
+    case 0x3f: // ?
+      return true;
+  }
+  return true;
+}
+
+/**
+ * escapeUrlPath %-encodes the UTF-8 bytes of s as net/url's escape(s, mode) does for
+ * the path modes (upper-case hex): `url.URL.EscapedPath` for 'path', `url.PathEscape`
+ * for 'pathSegment'. It never throws.
+ */
+export function escapeUrlPath(s: string, mode: UrlEscapeMode = 'path'): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    out += shouldEscapeUrl(b, mode) ? '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase() : String.fromCharCode(b);
+  }
+  return out;
+}
