@@ -19,6 +19,7 @@ import {
 } from '../shared/goenv.js';
 import { isCodedError } from '../shared/errors.js';
 import { parseProxyList } from '../mod/goproxy/list.js';
+import { goQuote } from '../mod/module/index.js';
 import type { HttpClientOptions } from '../mod/web/client.js';
 
 export type { GoEnv } from '../shared/goenv.js';
@@ -327,21 +328,6 @@ function checkVerifierKey(vkey: string): string | undefined {
 
 function isValidNoteName(name: string): boolean {
   return name !== '' && !/[\s+]/u.test(name);
-}
-
-/** goQuote quotes s as Go's %q does for printable ASCII and common escapes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
 }
 
 /**

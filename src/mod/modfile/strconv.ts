@@ -5,79 +5,23 @@
  * so both directions must follow Go exactly: lower-case hex escapes, \a \b \f \n
  * \r \t \v short forms, \u/\U for non-printable runes, \x for invalid bytes.
  */
-import { decodeGoBytes, encodeGoString, isPrint, runeAt, utf8Valid } from './utf8.js';
+import { goQuote as quoteGoString, goQuoteRune as quoteGoRune } from '../module/quote.js';
+import { decodeGoBytes, encodeGoString, runeAt, utf8Valid } from './utf8.js';
 
 const HEX = '0123456789abcdef';
 
-/** hex formats v as exactly digits lower-case hexadecimal digits (Go's escapes use lower case). */
-function hex(v: number, digits: number): string {
-  let s = '';
-  for (let k = digits - 1; k >= 0; k--) s += HEX[(v >>> (4 * k)) & 0xf];
-  return s;
-}
-
 /**
  * goQuote is Go's strconv.Quote: a double-quoted Go string literal for s. Escaped
- * (invalid) bytes print as \xNN. It never throws.
+ * (invalid) bytes print as \xNN. It never throws. The quoting is package module's
+ * goQuote; this package's strings mark invalid bytes with surrogate escapes (utf8.ts),
+ * so such a string is handed over as the bytes it stands for.
  */
 export function goQuote(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length;) {
-    const u = s.charCodeAt(i);
-    // Fast path for printable ASCII.
-    if (u >= 0x20 && u < 0x7f && u !== 0x22 && u !== 0x5c) {
-      out += s[i];
-      i++;
-      continue;
-    }
-    const [r, units, bytes] = runeAt(s, i);
-    if (r === 0xfffd && units === 1 && bytes === 1) {
-      // An invalid byte (escaped as U+DC80…U+DCFF).
-      out += '\\x' + hex(u - 0xdc00, 2);
-    } else {
-      out += escapeRune(r, '"');
-    }
-    i += units;
-  }
-  return out + '"';
+  return quoteGoString(utf8Valid(s) ? s : encodeGoString(s));
 }
 
-/** goQuoteRune is Go's strconv.QuoteRune (what %q prints for a rune). */
-export function goQuoteRune(r: number): string {
-  if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) r = 0xfffd;
-  return "'" + escapeRune(r, "'") + "'";
-}
-
-/**
- * escapeRune is Go's appendEscapedRune: the quote and backslash are escaped,
- * printable runes stay literal, control characters use the short forms or \xNN, and
- * other non-printable runes use \uNNNN or \UNNNNNNNN.
- */
-function escapeRune(r: number, quote: string): string {
-  const ch = String.fromCodePoint(r);
-  if (ch === quote || ch === '\\') return '\\' + ch;
-  if (isPrint(r)) return ch;
-  switch (r) {
-    case 0x07:
-      return '\\a';
-    case 0x08:
-      return '\\b';
-    case 0x0c:
-      return '\\f';
-    case 0x0a:
-      return '\\n';
-    case 0x0d:
-      return '\\r';
-    case 0x09:
-      return '\\t';
-    case 0x0b:
-      return '\\v';
-  }
-  if (r < 0x20 || r === 0x7f) return '\\x' + hex(r, 2);
-  if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff)) r = 0xfffd;
-  if (r < 0x10000) return '\\u' + hex(r, 4);
-  return '\\U' + hex(r, 8);
-}
+/** goQuoteRune is Go's strconv.QuoteRune (what %q prints for a rune): package module's goQuoteRune. */
+export const goQuoteRune: (r: number) => string = quoteGoRune;
 
 /**
  * goUnquote is Go's strconv.Unquote: it interprets s as a single-quoted,

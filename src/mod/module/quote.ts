@@ -148,11 +148,21 @@ function escapeRune(r: number, quote: number): string {
   return '\\U' + hex(r, 8);
 }
 
+/** isPlainAscii reports whether s is printable ASCII without `"` or `\\` (quoted as it is). */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
 /**
  * goQuote returns s as Go's `%q` (strconv.Quote) prints it: a double-quoted literal
  * with Go escapes; bytes that are not valid UTF-8 appear as `\xNN`.
  */
 export function goQuote(s: GoString): string {
+  if (typeof s === 'string' && isPlainAscii(s)) return '"' + s + '"';
   const b = typeof s === 'string' ? wtf8(s) : s;
   let out = '"';
   for (let i = 0; i < b.length;) {
