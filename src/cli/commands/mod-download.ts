@@ -18,9 +18,9 @@ import {
   GoSumState,
   createFetcher,
   createFetcherSource,
+  createSumDB,
   isFatal,
   type Fetcher,
-  type SumDB,
 } from '../../mod/modfetch/index.js';
 import {
   Loader,
@@ -33,7 +33,6 @@ import {
   type ModuleGraph,
   type ModulePublic,
 } from '../../mod/modload/index.js';
-import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from '../../mod/sumdb/index.js';
 import * as semver from '../../mod/semver/index.js';
 import * as module from '../../mod/module/index.js';
 
@@ -103,26 +102,16 @@ export async function openSupply(ctx: CliContext, options: OpenSupplyOptions): P
   let security: string | undefined;
   try {
     const client = createGoproxyClient({ fetch, proxy: v('GOPROXY'), noProxy: v('GONOPROXY'), signal: ctx.io.signal });
-    let sumdb: SumDB | undefined;
-    const gosumdb = v('GOSUMDB');
-    if (gosumdb !== 'off') {
-      const config = parseGOSUMDB(gosumdb);
-      const gopath = v('GOPATH').split(':')[0] ?? '';
-      const db = createGoSumdb({
-        config,
-        proxies: client.proxies,
-        fetch,
-        sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
-        modCacheDir: modcacheDir,
-        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-        onSecurityError: (msg) => (security ??= msg),
-      });
-      const gonosumdb = v('GONOSUMDB');
-      sumdb = {
-        use: (p) => useSumDB(gosumdb, gonosumdb, p),
-        check: (m, h) => checkSumDB(db, m, h),
-      };
-    }
+    const sumdb = createSumDB({
+      gosumdb: v('GOSUMDB'),
+      gonosumdb: v('GONOSUMDB'),
+      gopath: v('GOPATH'),
+      proxies: client.proxies,
+      fetch,
+      modcache: modcacheDir,
+      ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+      onSecurityError: (msg) => (security ??= msg),
+    });
     let main: MainModule | undefined;
     try {
       main = await loadMainModule(ctx.io.cwd, parseGoMod);

@@ -26,3 +26,4 @@ export {
 } from './fetch.js';
 export { GO_SUM_DIRTY, GoSumState, type GoSumStateOptions } from './gosum.js';
 export { createFetcherSource } from './source.js';
+export { createSumDB, type SumDBOptions } from './sumdb.js';
