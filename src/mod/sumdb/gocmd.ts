@@ -9,6 +9,7 @@ import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import { tryProxies as walkProxies } from '../goproxy/client.js';
 import type { ProxySpec } from '../goproxy/list.js';
+import { createDeadlineQueue } from '../web/deadline.js';
 import type { FetchLike } from '../web/types.js';
 import { Client } from './client.js';
 import type { ClientOps } from './client.js';
@@ -165,8 +166,10 @@ async function writeAtomic(file: string, data: Uint8Array, made?: Set<string>): 
 export function createGoClientOps(options: GoSumdbOptions): ClientOps {
   const { config, fetch } = options;
   const timeoutMs = options.timeoutMs ?? 30_000;
+  // One timer for the client's requests (see web's createDeadlineQueue).
+  const deadlines = createDeadlineQueue();
   const get = (url: string): Promise<Uint8Array> =>
-    getBytes(fetch, url, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    getBytes(fetch, url, { timeoutMs, deadlines, ...(options.signal ? { signal: options.signal } : {}) });
 
   let base: Promise<GoURL> | undefined;
   const initBase = async (): Promise<GoURL> => {

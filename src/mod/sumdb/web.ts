@@ -3,6 +3,7 @@
  * (cmd/go/internal/web: GetBytes, HTTPError, Join, URL.Redacted).
  */
 import { CodedError, isCodedError } from '../internal/errors.js';
+import { createDeadlineQueue, type Deadline, type DeadlineQueue } from '../web/deadline.js';
 import { describeStatus, formatErrorDetail as formatWebErrorDetail } from '../web/status.js';
 import type { FetchLike } from '../web/types.js';
 import { escapeUrlPath, redactUrl, shouldEscapeUrl } from '../web/url.js';
@@ -104,6 +105,8 @@ export interface GetOptions {
   readonly timeoutMs: number;
   /** signal aborts the request from outside (e.g. on interrupt). */
   readonly signal?: AbortSignal;
+  /** deadlines, when given, times the request on a shared timer (one per client). */
+  readonly deadlines?: DeadlineQueue;
 }
 
 /** readBody reads a body up to MAX_BODY bytes; a longer one throws. */
@@ -141,8 +144,24 @@ async function readBody(res: Response, url: string): Promise<Uint8Array> {
 export async function getBytes(fetch: FetchLike, url: string, options: GetOptions): Promise<Uint8Array> {
   const shown = goRedacted(url);
   const start = Date.now();
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const deadline = (options.deadlines ?? createDeadlineQueue()).start(options.timeoutMs, options.signal);
+  try {
+    return await getWithin(fetch, url, shown, start, deadline, options);
+  } finally {
+    deadline.done();
+  }
+}
+
+/** getWithin is getBytes under one deadline. */
+async function getWithin(
+  fetch: FetchLike,
+  url: string,
+  shown: string,
+  start: number,
+  deadline: Deadline,
+  options: GetOptions,
+): Promise<Uint8Array> {
+  const signal = deadline.signal;
   const transport = (e: unknown, stage: string): CodedError => {
     if (options.signal?.aborted) {
       return new CodedError('ERR_WEB_TRANSPORT', `Get ${JSON.stringify(shown)}: operation was canceled`, {
@@ -151,7 +170,7 @@ export async function getBytes(fetch: FetchLike, url: string, options: GetOption
         causeCode: 'OTHER',
       });
     }
-    if (timeout.aborted) {
+    if (deadline.timedOut) {
       return new CodedError(
         'ERR_WEB_TRANSPORT',
         `Get ${JSON.stringify(shown)}: context deadline exceeded (Client.Timeout exceeded while ${stage})`,

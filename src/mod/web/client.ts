@@ -24,6 +24,7 @@ import { fetchFile } from './file.js';
 import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
 import { redactUrl } from './url.js';
 import { nodeToWeb, type NodeToWebOptions } from './stream.js';
+import { createDeadlineQueue } from './deadline.js';
 
 /** HttpClientOptions configures createHttpClient; every field has a safe default. */
 export interface HttpClientOptions {
@@ -118,22 +119,28 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         timeout: connectTimeoutMs,
         ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
       };
-      const dispatcher = new undici.EnvHttpProxyAgent({
-        // Empty strings (not undefined) so undici never falls back to process.env.
-        httpProxy: options.httpProxy ?? '',
-        httpsProxy: options.httpsProxy ?? '',
-        // NO_PROXY=* (no proxy at all) must stay exactly '*' for undici to honour it.
-        noProxy:
-          options.proxyLoopback || options.noProxy?.trim() === '*'
-            ? (options.noProxy?.trim() ?? '')
-            : [options.noProxy ?? '', 'localhost', '127.0.0.1', '[::1]'].filter((x) => x !== '').join(','),
-        // Direct connections verify certificates in Go's order with Go's messages;
-        // tunnels through a proxy use Node's verification (same checks, terser errors).
-        connect: createVerifyingConnector(tls),
-        requestTls: tls,
-        proxyTls: tls,
-        keepAliveTimeout: 4_000,
-      });
+      // Without any proxy setting, a plain keep-alive Agent: EnvHttpProxyAgent would
+      // match NO_PROXY against every request for nothing.
+      const noProxies = (options.httpProxy ?? '') === '' && (options.httpsProxy ?? '') === '';
+      const connect = createVerifyingConnector(tls);
+      const dispatcher: Dispatcher = noProxies
+        ? new undici.Agent({ connect, keepAliveTimeout: 4_000 })
+        : new undici.EnvHttpProxyAgent({
+            // Empty strings (not undefined) so undici never falls back to process.env.
+            httpProxy: options.httpProxy ?? '',
+            httpsProxy: options.httpsProxy ?? '',
+            // NO_PROXY=* (no proxy at all) must stay exactly '*' for undici to honour it.
+            noProxy:
+              options.proxyLoopback || options.noProxy?.trim() === '*'
+                ? (options.noProxy?.trim() ?? '')
+                : [options.noProxy ?? '', 'localhost', '127.0.0.1', '[::1]'].filter((x) => x !== '').join(','),
+            // Direct connections verify certificates in Go's order with Go's messages;
+            // tunnels through a proxy use Node's verification (same checks, terser errors).
+            connect,
+            requestTls: tls,
+            proxyTls: tls,
+            keepAliveTimeout: 4_000,
+          });
       return { dispatcher, request: undici.request };
     })());
   // One timer for every in-flight attempt instead of one per request.
@@ -341,105 +348,6 @@ const CROSS_HOST_HEADERS = new Set([
 /** basic is an Authorization header value for HTTP Basic authentication. */
 function basic(user: string, pass: string): string {
   return 'Basic ' + Buffer.from(`${user}:${pass}`).toString('base64');
-}
-
-/** Deadline is one attempt's abort signal: its total timeout or the caller's signal. */
-interface Deadline {
-  readonly signal: AbortSignal;
-  /** timedOut reports whether the timeout (not the caller) aborted the attempt. */
-  readonly timedOut: boolean;
-  /** done releases the deadline (the attempt is over); calling it twice is harmless. */
-  done(): void;
-}
-
-/**
- * createDeadlineQueue returns the timeouts of one client: every attempt of a client
- * has the same timeout, so deadlines expire in the order they were set and one
- * unreferenced timer, armed for the oldest live deadline, serves them all (a
- * timer per request costs more than the request on a loopback proxy).
- */
-function createDeadlineQueue(): { start(ms: number, outer: AbortSignal | undefined): Deadline; clear(): void } {
-  interface Entry {
-    at: number;
-    controller: AbortController;
-    live: boolean;
-    timedOut: boolean;
-    outer?: AbortSignal;
-    onOuter?: () => void;
-  }
-  let queue: Entry[] = [];
-  let head = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let armedAt = Infinity;
-  const release = (e: Entry) => {
-    if (!e.live) return;
-    e.live = false;
-    if (e.onOuter) e.outer?.removeEventListener('abort', e.onOuter);
-  };
-  const arm = () => {
-    while (head < queue.length && !queue[head]!.live) head++;
-    if (head > 1024 && head * 2 > queue.length) {
-      queue = queue.slice(head);
-      head = 0;
-    }
-    const next = queue[head];
-    if (!next) {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      armedAt = Infinity;
-      return;
-    }
-    if (timer && armedAt <= next.at) return;
-    if (timer) clearTimeout(timer);
-    armedAt = next.at;
-    timer = setTimeout(fire, Math.max(0, next.at - Date.now()));
-    timer.unref();
-  };
-  const fire = () => {
-    timer = undefined;
-    armedAt = Infinity;
-    const now = Date.now();
-    while (head < queue.length && queue[head]!.at <= now) {
-      const e = queue[head++]!;
-      if (!e.live) continue;
-      e.timedOut = true;
-      release(e);
-      e.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-    }
-    arm();
-  };
-  return {
-    start(ms, outer) {
-      const controller = new AbortController();
-      const e: Entry = { at: Date.now() + ms, controller, live: true, timedOut: false };
-      if (outer) {
-        if (outer.aborted) controller.abort(outer.reason);
-        else {
-          e.outer = outer;
-          e.onOuter = () => {
-            release(e);
-            controller.abort(outer.reason);
-          };
-          outer.addEventListener('abort', e.onOuter, { once: true });
-        }
-      }
-      queue.push(e);
-      arm();
-      return {
-        signal: controller.signal,
-        get timedOut() {
-          return e.timedOut;
-        },
-        done: () => release(e),
-      };
-    },
-    clear() {
-      for (let i = head; i < queue.length; i++) release(queue[i]!);
-      queue = [];
-      head = 0;
-      arm();
-    },
-  };
 }
 
 /**

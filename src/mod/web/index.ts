@@ -20,6 +20,7 @@ export {
   type HttpClient,
   type HttpClientOptions,
 } from './client.js';
+export { createDeadlineQueue, type Deadline, type DeadlineQueue } from './deadline.js';
 export { HttpError, isHttpError, type HttpCauseCode, type HttpErrorFields } from './errors.js';
 export { FILE_ERROR_HEADER, fetchFile } from './file.js';
 export { netrcCredentials, parseNetrc, type Netrc, type NetrcLine } from './netrc.js';
