@@ -23,7 +23,7 @@ import { parseRoute, routeSubject, type ModuleRoute, type Route, type SumdbRoute
 import type { SingleFlight } from './single-flight.js';
 import type { SumdbHandle, SumdbSet } from './sumdb.js';
 import type { Storage } from './storage/types.js';
-import type { UpstreamChain } from './upstream.js';
+import { isTimeout, type UpstreamChain } from './upstream.js';
 
 /**
  * Authorize is the auth seam: it sees every request with its route before anything is
@@ -118,7 +118,7 @@ export function createHandler(deps: HandlerDeps): ProxyHandler {
   });
 
   const serveModule = async (request: Request, route: ModuleRoute): Promise<Response> => {
-    const offline = request.headers.get('disable-module-fetch')?.toLowerCase() === 'true';
+    const offline = fetchDisabled(request);
     for (let attempt = 0; attempt < 3; attempt++) {
       const r = await modules.resolve(route, { offline });
       access.touch(r.key);
@@ -138,10 +138,9 @@ export function createHandler(deps: HandlerDeps): ProxyHandler {
   const sumdbError = (e: unknown, db: SumdbHandle, subject: string): ProxyError => {
     if (isProxyError(e)) return e;
     const upstream = db.baseUrl ?? db.name;
-    const f = (e as { fields?: Record<string, unknown> }).fields ?? {};
     const msg = oneLine((e as Error).message ?? String(e));
     if (isNotExist(e)) return new ProxyError('ERR_PROXY_NOT_FOUND', msg, { subject, upstream });
-    if (f['causeCode'] === 'ETIMEDOUT') return new ProxyError('ERR_PROXY_UPSTREAM_TIMEOUT', msg, { subject, upstream });
+    if (isTimeout(e)) return new ProxyError('ERR_PROXY_UPSTREAM_TIMEOUT', msg, { subject, upstream });
     return new ProxyError('ERR_PROXY_UPSTREAM', msg, { subject, upstream }, { cause: e });
   };
 
@@ -165,74 +164,70 @@ export function createHandler(deps: HandlerDeps): ProxyHandler {
         subject: route.subject,
       });
     }
-    const offline = config.offline || request.headers.get('disable-module-fetch')?.toLowerCase() === 'true';
+    const offline = config.offline || fetchDisabled(request);
     const notCached = () =>
       new ProxyError('ERR_PROXY_NOT_CACHED', 'not in the cache and fetching is disabled (offline)', {
         subject: route.subject,
       });
+    /**
+     * serveImmutable answers a lookup or tile: from storage, else fetched once. fetch
+     * stores what it verified; it returns bytes only for what it does not store (data
+     * tiles), which are then answered without caching.
+     */
+    const serveImmutable = async (
+      contentType: string,
+      fetch: () => Promise<Uint8Array | undefined>,
+    ): Promise<Response> => {
+      const stored = (cache: 'hit' | 'miss') =>
+        serveStored(request, route.key, contentType, IMMUTABLE_CACHE_CONTROL, { [HEADERS.cache]: cache });
+      const hit = await stored('hit');
+      if (hit) {
+        metrics.cache.inc({ result: 'hit' });
+        return hit;
+      }
+      if (offline) throw notCached();
+      let data: Uint8Array | undefined;
+      try {
+        data = await flights.do(route.key, fetch);
+      } catch (e) {
+        throw sumdbError(e, db, route.subject);
+      }
+      metrics.cache.inc({ result: 'miss' });
+      const res = await stored('miss');
+      if (res) return res;
+      if (data === undefined) {
+        throw new ProxyError('ERR_PROXY_STORAGE', 'verified lookup was not cached', { subject: route.subject });
+      }
+      return new Response(request.method === 'HEAD' ? null : Buffer.from(data), {
+        status: 200,
+        headers: { 'Content-Type': contentType, 'Cache-Control': 'no-cache' },
+      });
+    };
     switch (route.op) {
       case 'supported':
         return new Response(null, { status: 200, headers: { 'Cache-Control': 'no-store' } });
-      case 'lookup': {
-        const hit = await serveStored(request, route.key, 'text/plain; charset=utf-8', IMMUTABLE_CACHE_CONTROL, {
-          [HEADERS.cache]: 'hit',
+      case 'lookup':
+        return serveImmutable('text/plain; charset=utf-8', async () => {
+          // The sumdb client verifies the record and stores it under route.key.
+          await db.lookup(route.module!.path, route.module!.version);
+          return undefined;
         });
-        if (hit) {
-          metrics.cache.inc({ result: 'hit' });
-          return hit;
-        }
-        if (offline) throw notCached();
-        try {
-          await flights.do(route.key, () => db.lookup(route.module!.path, route.module!.version));
-        } catch (e) {
-          throw sumdbError(e, db, route.subject);
-        }
-        metrics.cache.inc({ result: 'miss' });
-        const res = await serveStored(request, route.key, 'text/plain; charset=utf-8', IMMUTABLE_CACHE_CONTROL, {
-          [HEADERS.cache]: 'miss',
-        });
-        if (res) return res;
-        throw new ProxyError('ERR_PROXY_STORAGE', 'verified lookup was not cached', { subject: route.subject });
-      }
       case 'tile': {
-        const hit = await serveStored(request, route.key, 'application/octet-stream', IMMUTABLE_CACHE_CONTROL, {
-          [HEADERS.cache]: 'hit',
-        });
-        if (hit) {
-          metrics.cache.inc({ result: 'hit' });
-          return hit;
-        }
-        if (offline) throw notCached();
         const tile = parseTilePath(route.remotePath);
-        let data: Uint8Array;
-        try {
-          data = await flights.do(route.key, async () => {
-            const d = await db.remote('/' + route.remotePath);
-            if (tile.l >= 0) {
-              if (d.length !== tile.w * 32) {
-                throw new ProxyError('ERR_PROXY_UPSTREAM', `malformed tile: ${d.length} bytes, want ${tile.w * 32}`, {
-                  subject: route.subject,
-                  upstream: db.baseUrl ?? db.name,
-                });
-              }
-              await storage.put(route.key, d);
+        return serveImmutable('application/octet-stream', async () => {
+          const d = await db.remote('/' + route.remotePath);
+          // Hash tiles (level ≥ 0) are immutable and stored; data tiles are passed through.
+          if (tile.l >= 0) {
+            if (d.length !== tile.w * 32) {
+              throw new ProxyError('ERR_PROXY_UPSTREAM', `malformed tile: ${d.length} bytes, want ${tile.w * 32}`, {
+                subject: route.subject,
+                upstream: db.baseUrl ?? db.name,
+              });
             }
-            return d;
-          });
-        } catch (e) {
-          throw sumdbError(e, db, route.subject);
-        }
-        metrics.cache.inc({ result: 'miss' });
-        const stored = await serveStored(request, route.key, 'application/octet-stream', IMMUTABLE_CACHE_CONTROL, {
-          [HEADERS.cache]: 'miss',
+            await storage.put(route.key, d);
+          }
+          return d;
         });
-        return (
-          stored ??
-          new Response(request.method === 'HEAD' ? null : Buffer.from(data), {
-            status: 200,
-            headers: { 'Content-Type': 'application/octet-stream', 'Cache-Control': 'no-cache' },
-          })
-        );
       }
       case 'latest': {
         const cached = await storage.stat(route.key);
@@ -464,7 +459,7 @@ function createOpsApp(deps: HandlerDeps): Hono {
   });
 
   app.all('*', (c) =>
-    errorResponseHono(
+    errorResponse(
       c.req.method === 'GET' || c.req.method === 'HEAD'
         ? new ProxyError('ERR_PROXY_NOT_FOUND', 'no such operations endpoint', { subject: new URL(c.req.url).pathname })
         : new ProxyError('ERR_PROXY_METHOD', `method ${c.req.method} not allowed (use GET or HEAD)`),
@@ -473,6 +468,7 @@ function createOpsApp(deps: HandlerDeps): Hono {
   return app;
 }
 
-function errorResponseHono(e: ProxyError): Response {
-  return errorResponse(e);
+/** fetchDisabled reports whether the request asks for cached answers only (`Disable-Module-Fetch: true`). */
+function fetchDisabled(request: Request): boolean {
+  return request.headers.get('disable-module-fetch')?.toLowerCase() === 'true';
 }

@@ -52,7 +52,7 @@ export { HEADERS, IMMUTABLE_CACHE_CONTROL } from './http.js';
 export { createLogger, type Logger } from './log.js';
 export { createMetrics, parseMetricValue, type ProxyMetrics } from './metrics.js';
 export { createProxy, type Proxy, type ProxyOptions } from './proxy.js';
-export { checkRawPath, parseRoute, type ModuleRoute, type Route, type SumdbRoute } from './route.js';
+export { checkRawPath, parseRoute, routeSubject, type ModuleRoute, type Route, type SumdbRoute } from './route.js';
 export { startServer, type RunningServer, type ServerOptions } from './server.js';
 export { createSingleFlight, type SingleFlight } from './single-flight.js';
 export { storageConformanceCases, type ConformanceCase } from './storage/conformance.js';

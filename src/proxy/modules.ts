@@ -25,7 +25,7 @@ import type { Logger } from './log.js';
 import type { CacheResult, ProxyMetrics } from './metrics.js';
 import type { ModuleRoute } from './route.js';
 import type { SingleFlight } from './single-flight.js';
-import type { ObjectInfo, Storage } from './storage/types.js';
+import { readStored, type ObjectInfo, type Storage } from './storage/types.js';
 import { isNotAZip, type Upstream, type UpstreamChain } from './upstream.js';
 import type { Verifier } from './verify.js';
 
@@ -110,13 +110,8 @@ export function createModuleCache(options: ModuleCacheOptions): ModuleCache {
     const repo = u.repo(route.path, signal);
     // The zip's go.mod must equal the module's .mod: the stored one (verified before), or
     // the upstream's, verified and stored now.
-    let goMod: Uint8Array;
-    const stored = await storage.get(modKey(route));
-    if (stored) {
-      const chunks: Buffer[] = [];
-      for await (const c of stored.body) chunks.push(Buffer.from(c as Uint8Array));
-      goMod = Buffer.concat(chunks);
-    } else {
+    let goMod: Uint8Array | undefined = await readStored(storage, modKey(route));
+    if (!goMod) {
       goMod = await u.call(() => repo.goMod(version), signal);
       await verifier.mod(route.path, version, goMod);
       options.onStored?.(await storage.put(modKey(route), goMod));

@@ -290,8 +290,6 @@ function parseSumdbRoute(p: string, rawPath: string): SumdbRoute {
       } catch (e) {
         throw bad(rawPath, (e as Error).message);
       }
-      const err = module.checkPath(path);
-      if (err) throw bad(rawPath, err.message);
       if (!semver.isValid(version)) throw bad(rawPath, `invalid version ${JSON.stringify(version)}`);
       if (module.escapePath(path) + '@' + module.escapeVersion(version) !== target)
         throw bad(rawPath, `lookup ${target} is not case-encoded`);

@@ -18,11 +18,18 @@
 import http from 'node:http';
 import type { FileHandle } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
 import { getRequestListener } from '@hono/node-server';
 import { errorBody, isProxyError, ProxyError } from './errors.js';
 import { routeLabel } from './handler.js';
-import { HEADERS, IMMUTABLE_CACHE_CONTROL, planServe, type ServeOptions as ObjectServeOptions } from './http.js';
+import {
+  errorResponse,
+  HEADERS,
+  IMMUTABLE_CACHE_CONTROL,
+  planServe,
+  type ServeOptions as ObjectServeOptions,
+} from './http.js';
 import type { ObjectInfo } from './storage/types.js';
 import { requestId } from './log.js';
 import type { Proxy } from './proxy.js';
@@ -67,10 +74,7 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
   const listener = getRequestListener((req) => proxy.handler(req), {
     errorHandler: (e) => {
       logger.warn({ err: (e as Error).message }, 'bad request');
-      return new Response('bad request: malformed request [ERR_PROXY_BAD_PATH]\n', {
-        status: 400,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-      });
+      return errorResponse(new ProxyError('ERR_PROXY_BAD_PATH', 'malformed request'));
     },
   });
   let inFlight = 0;
@@ -137,11 +141,25 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
   };
   const cacheHit = metrics.cache.labels({ result: 'hit' });
 
-  const logFast = (req: http.IncomingMessage, raw: string, status: number, reqId: string) => {
+  /** answered sends the head of a fast-path answer and counts and logs it. */
+  const answered = (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    raw: string,
+    fr: FastRoute,
+    status: number,
+    headers: Record<string, string>,
+    reqId: string,
+  ) => {
+    res.writeHead(status, { ...headers, [HEADERS.requestId]: reqId });
+    countRequest(fr.label, status);
+    cacheHit.inc();
+    proxy.access.touch(fr.key);
     if (logger.isLevelEnabled('info')) {
       logger.info({ reqId, method: req.method, path: raw.slice(0, 300), status, cache: 'hit', fast: true }, 'request');
     }
   };
+  const requestHeaders = (req: http.IncomingMessage) => ({ get: (n: string) => headerValue(req.headers[n]) });
 
   /** tryFast serves a stored immutable object; false means "let the handler answer". */
   const tryFast = async (req: http.IncomingMessage, res: http.ServerResponse, raw: string): Promise<boolean> => {
@@ -154,21 +172,12 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
       let status = 200;
       let headers = held.headers;
       if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) {
-        const plan = planServe(
-          req.method,
-          { get: (n: string) => headerValue(req.headers[n]) },
-          held.info,
-          held.options,
-        );
+        const plan = planServe(req.method, requestHeaders(req), held.info, held.options);
         status = plan.status;
         headers = plan.headers;
       }
-      res.writeHead(status, { ...headers, [HEADERS.requestId]: reqId });
+      answered(req, res, raw, fr, status, headers, reqId);
       res.end(status !== 200 || req.method === 'HEAD' ? undefined : held.body);
-      countRequest(fr.label, status);
-      cacheHit.inc();
-      proxy.access.touch(fr.key);
-      logFast(req, raw, status, reqId);
       return true;
     }
     const info = await storage.stat(fr.key);
@@ -185,25 +194,19 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
         obj?.body.destroy();
         return false;
       }
-      const chunks: Buffer[] = [];
-      for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
-      const body = Buffer.concat(chunks);
+      const body = await buffer(obj.body);
       const headers = planServe('GET', { get: () => undefined }, info, options).headers;
       memo.set(fr.key, { body, info, options, headers });
       return tryFast(req, res, raw);
     }
-    const plan = planServe(req.method, { get: (n: string) => headerValue(req.headers[n]) }, info, options);
+    const plan = planServe(req.method, requestHeaders(req), info, options);
     if (plan.range && storage.openFile) {
       const opened = await storage.openFile(fr.key);
       if (!opened || opened.info.etag !== info.etag) {
         await opened?.handle.close();
         return false;
       }
-      res.writeHead(plan.status, { ...plan.headers, [HEADERS.requestId]: reqId });
-      countRequest(fr.label, plan.status);
-      cacheHit.inc();
-      proxy.access.touch(fr.key);
-      logFast(req, raw, plan.status, reqId);
+      answered(req, res, raw, fr, plan.status, plan.headers, reqId);
       await sendFile(opened.handle, res, plan.range.start, plan.range.end);
       return true;
     }
@@ -212,11 +215,7 @@ export async function startServer(proxy: Proxy, options: ServerOptions): Promise
       obj?.body.destroy();
       return false;
     }
-    res.writeHead(plan.status, { ...plan.headers, [HEADERS.requestId]: reqId });
-    countRequest(fr.label, plan.status);
-    cacheHit.inc();
-    proxy.access.touch(fr.key);
-    logFast(req, raw, plan.status, reqId);
+    answered(req, res, raw, fr, plan.status, plan.headers, reqId);
     if (!obj) {
       res.end();
       return true;

@@ -30,7 +30,7 @@ import type { FetchInit, FetchLike } from '../mod/web/types.js';
 import { ProxyError } from './errors.js';
 import type { Logger } from './log.js';
 import type { ProxyMetrics, UpstreamResult } from './metrics.js';
-import type { Storage } from './storage/types.js';
+import { readStored, type Storage } from './storage/types.js';
 import type { UpstreamChain } from './upstream.js';
 
 /** SumdbHandle is one configured checksum database. */
@@ -157,11 +157,8 @@ export function createSumdbSet(options: SumdbSetOptions): SumdbSet {
     const latestKey = `-/sumdb/${name}/latest`;
     let configLock: Promise<unknown> = Promise.resolve();
     const readKey = async (key: string): Promise<Uint8Array | undefined> => {
-      const obj = await storage.get(key);
-      if (!obj) return undefined;
-      const chunks: Buffer[] = [];
-      for await (const c of obj.body) chunks.push(Buffer.from(c as Uint8Array));
-      return new Uint8Array(Buffer.concat(chunks));
+      const data = await readStored(storage, key);
+      return data && new Uint8Array(data);
     };
 
     const ops: ClientOps = {

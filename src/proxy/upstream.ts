@@ -140,7 +140,8 @@ export function isAvailabilityFailure(e: unknown): boolean {
   return isHttpError(e) && e.code === 'ERR_WEB_TRANSPORT';
 }
 
-function isTimeout(e: unknown): boolean {
+/** isTimeout reports whether e is a client-side time limit of an upstream request. */
+export function isTimeout(e: unknown): boolean {
   const f = (e as { fields?: Record<string, unknown> }).fields;
   return f?.['causeCode'] === 'ETIMEDOUT';
 }
@@ -233,6 +234,14 @@ export function toProxyError(e: unknown, subject: string, upstream: string): Pro
   throw e;
 }
 
+/** chainOff is the "not found" of the `off` entry that ends a chain. */
+function chainOff(subject?: string): ProxyError {
+  return new ProxyError('ERR_PROXY_NOT_FOUND', 'module lookup disabled: the upstream chain ends with off', {
+    ...(subject === undefined ? {} : { subject }),
+    upstream: 'off',
+  });
+}
+
 /** createUpstreamChain builds the chain described by config.upstreams. */
 export function createUpstreamChain(options: UpstreamChainOptions): UpstreamChain {
   const { config, metrics, logger } = options;
@@ -261,9 +270,7 @@ export function createUpstreamChain(options: UpstreamChainOptions): UpstreamChai
         ? client
         : (url: string, init?: FetchInit) => client(url, { ...init, headers: { ...(init?.headers ?? {}), ...extra } })
       : async () => {
-          throw new ProxyError('ERR_PROXY_NOT_FOUND', 'module lookup disabled: the upstream chain ends with off', {
-            upstream: 'off',
-          });
+          throw chainOff();
         };
 
     const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isAvailabilityFailure), {
@@ -359,12 +366,7 @@ export function createUpstreamChain(options: UpstreamChainOptions): UpstreamChai
         return await tryProxies(specs, async (index) => {
           const u = upstreams[Number(index)]!;
           try {
-            if (u.off) {
-              throw new ProxyError('ERR_PROXY_NOT_FOUND', 'module lookup disabled: the upstream chain ends with off', {
-                subject,
-                upstream: 'off',
-              });
-            }
+            if (u.off) throw chainOff(subject);
             return { value: await fn(u), upstream: u };
           } catch (e) {
             const err = toProxyError(e, subject, u.id);

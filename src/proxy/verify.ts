@@ -18,6 +18,7 @@
  * Every refusal is a ProxyError with `fields.reason` (the label of
  * modrescue_proxy_verification_failures_total).
  */
+import { buffer } from 'node:stream/consumers';
 import * as module from '../mod/module/index.js';
 import * as semver from '../mod/semver/index.js';
 import { parseLax } from '../mod/modfile/index.js';
@@ -210,10 +211,7 @@ async function readZipGoMod(path: string, version: string, file: string): Promis
   try {
     const name = `${path}@${version}/go.mod`;
     const entry = reader.entries.find((e) => e.validUtf8 && e.name === name);
-    if (!entry) return undefined;
-    const chunks: Buffer[] = [];
-    for await (const c of reader.open(entry)) chunks.push(Buffer.from(c as Uint8Array));
-    return Buffer.concat(chunks);
+    return entry ? await buffer(reader.open(entry)) : undefined;
   } finally {
     await reader.close();
   }

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
+import { buffer as readAll } from 'node:stream/consumers';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isProxyError } from '../errors.js';
@@ -21,12 +22,6 @@ export interface ConformanceContext {
 export interface ConformanceCase {
   readonly name: string;
   run(storage: Storage, ctx: ConformanceContext): Promise<void>;
-}
-
-async function readAll(s: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of s) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
 }
 
 async function collect(it: AsyncIterable<{ key: string }>): Promise<string[]> {

@@ -111,6 +111,29 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
     return infoFrom(key, st);
   }
 
+  /** openRegular opens the object's file for reading, or undefined when there is no such regular file. */
+  async function openRegular(key: string): Promise<{ handle: FileHandle; info: ObjectInfo } | undefined> {
+    const file = fileOf(key);
+    let fh: FileHandle;
+    try {
+      fh = await open(file, 'r');
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw storageError('get', key, e);
+    }
+    try {
+      const st = await fh.stat({ bigint: true });
+      if (!st.isFile()) {
+        await fh.close();
+        return undefined;
+      }
+      return { handle: fh, info: infoFrom(key, st) };
+    } catch (e) {
+      await fh.close().catch(() => {});
+      throw storageError('get', key, e);
+    }
+  }
+
   const storage: Storage = {
     kind: 'fs',
     tempDir: tmpDir,
@@ -127,23 +150,12 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
     },
 
     async get(key: string, range?: ByteRange): Promise<StoredObject | undefined> {
-      const file = fileOf(key);
-      let fh: FileHandle;
+      const opened = await openRegular(key);
+      if (!opened) return undefined;
+      const { handle, info } = opened;
       try {
-        fh = await open(file, 'r');
-      } catch (e) {
-        if (isMissing(e)) return undefined;
-        throw storageError('get', key, e);
-      }
-      try {
-        const st = await fh.stat({ bigint: true });
-        if (!st.isFile()) {
-          await fh.close();
-          return undefined;
-        }
-        const info = infoFrom(key, st);
         const body = createReadStream('', {
-          fd: fh,
+          fd: handle,
           start: range?.start,
           end: range ? Math.min(range.end, Math.max(info.size - 1, 0)) : undefined,
           highWaterMark: 256 * 1024,
@@ -151,7 +163,7 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
         });
         return { info, body };
       } catch (e) {
-        await fh.close().catch(() => {});
+        await handle.close().catch(() => {});
         throw storageError('get', key, e);
       }
     },
@@ -238,27 +250,7 @@ export async function createFsStorage(options: FsStorageOptions): Promise<Storag
       return fileOf(key);
     },
 
-    async openFile(key) {
-      const file = fileOf(key);
-      let fh: FileHandle;
-      try {
-        fh = await open(file, 'r');
-      } catch (e) {
-        if (isMissing(e)) return undefined;
-        throw storageError('get', key, e);
-      }
-      try {
-        const st = await fh.stat({ bigint: true });
-        if (!st.isFile()) {
-          await fh.close();
-          return undefined;
-        }
-        return { handle: fh, info: infoFrom(key, st) };
-      } catch (e) {
-        await fh.close().catch(() => {});
-        throw storageError('get', key, e);
-      }
-    },
+    openFile: (key) => openRegular(key),
   };
   return storage;
 }

@@ -5,6 +5,7 @@
  * body has arrived, so readers never see a partial object.
  */
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { createHash } from 'node:crypto';
 import { readFile, unlink } from 'node:fs/promises';
 import { validateKey, validatePrefix, type ObjectInfo, type PutBody, type Storage } from './types.js';
@@ -47,10 +48,7 @@ export function createMemoryStorage(): Storage {
     },
     async put(key: string, body: PutBody) {
       validateKey(key);
-      if (body instanceof Uint8Array) return store(key, Buffer.from(body));
-      const chunks: Buffer[] = [];
-      for await (const c of body) chunks.push(Buffer.from(c));
-      return store(key, Buffer.concat(chunks));
+      return store(key, body instanceof Uint8Array ? Buffer.from(body) : await buffer(body));
     },
     async putFile(key, file) {
       validateKey(key);

@@ -20,6 +20,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { ProxyError } from '../errors.js';
 
 /** ObjectInfo describes a stored object. */
@@ -113,6 +114,15 @@ export function validateKey(key: string): void {
     if (seg.startsWith('.')) fail('segment starts with a dot');
     if (!KEY_CHARS.test(seg)) fail('character outside [a-z0-9._~!@+:-]');
   }
+}
+
+/**
+ * readStored returns the whole content of a (small) stored object, or undefined when there
+ * is none. It throws what storage.get throws (ERR_PROXY_STORAGE, ERR_PROXY_STORAGE_KEY).
+ */
+export async function readStored(storage: Pick<Storage, 'get'>, key: string): Promise<Buffer | undefined> {
+  const obj = await storage.get(key);
+  return obj ? buffer(obj.body) : undefined;
 }
 
 /** validatePrefix is validateKey for list prefixes: empty is allowed, a trailing slash too. */
