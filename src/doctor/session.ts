@@ -8,12 +8,13 @@
  * Ctrl-C), a per-probe timeout backstop and a concurrency bound to the injected FetchLike.
  * Child processes get `processEnv`, never the parent's environment.
  */
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { GoEnv } from '../shared/goenv.js';
 import { CodedError } from '../shared/errors.js';
 import * as gover from '../mod/gover/index.js';
-import { LOCAL_HASHER, downloadDirPath, type Hasher } from '../mod/modcache/index.js';
+import { LOCAL_HASHER, cachePath, downloadDirPath, type Hasher } from '../mod/modcache/index.js';
 import * as module from '../mod/module/index.js';
 import * as modfile from '../mod/modfile/index.js';
 import * as gosum from '../mod/gosum/index.js';
@@ -322,11 +323,28 @@ export class DoctorSession {
     return this.v('GOSUMDB') === 'off' || module.matchPrefixPatterns(this.v('GONOSUMDB'), p);
   }
 
-  /** source is the go.mod supply of the graph: the module cache, then GOPROXY (cache only offline). */
+  /**
+   * source is the go.mod supply of the graph: the module cache, then GOPROXY (cache only
+   * offline). Cached go.mod files are also handed over synchronously (goModCached: the
+   * same bytes goMod would read from the cache, without a thread-pool round trip each).
+   */
   private source(): ModFileSource {
-    const cache = createCacheSource(this.v('GOMODCACHE'));
+    const modcache = this.v('GOMODCACHE');
+    const cache = createCacheSource(modcache);
     const client = this.proxyClient();
-    return client ? createLayeredSource(cache, createProxySource(client)) : cache;
+    const layered = client ? createLayeredSource(cache, createProxySource(client)) : cache;
+    const usable = modcache !== '' && path.isAbsolute(modcache);
+    return {
+      ...layered,
+      goModCached: (m) => {
+        if (!usable) return undefined;
+        try {
+          return new Uint8Array(readFileSync(cachePath(modcache, m, 'mod')));
+        } catch {
+          return undefined; // not cached, or an invalid path: goMod says why
+        }
+      },
+    };
   }
 
   /** graph loads the module graph as `go list -m all` does (cache first, then GOPROXY). */
@@ -414,7 +432,12 @@ export class DoctorSession {
       const modcache = this.v('GOMODCACHE');
       const dirOf = async (m: ModuleVersion): Promise<string | undefined> => {
         const dir = downloadDirPath(modcache, m);
-        const ok = (await stat(dir).catch(() => undefined))?.isDirectory();
+        let ok = false;
+        try {
+          ok = statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+        } catch {
+          // unreadable: not inspected
+        }
         if (!ok) missing.push(m);
         return ok ? dir : undefined;
       };
@@ -481,16 +504,20 @@ export class DoctorSession {
       signal: this.signal,
     });
     const written = new Map<string, Uint8Array>();
+    const sumdbCache = path.join(this.v('GOMODCACHE'), 'cache', 'download', 'sumdb');
     const ops: ClientOps = {
       readRemote: (p) => base.readRemote(p),
       readConfig: async (file) => written.get(file) ?? base.readConfig(file),
       writeConfig: async (file, _old, data) => {
         written.set(file, data);
       },
-      readCache: (file) =>
-        fresh && file.includes('/lookup/')
-          ? Promise.reject(new Error(`${file}: not read (fresh lookup)`))
-          : base.readCache(file),
+      readCache: (file) => {
+        if (fresh && file.includes('/lookup/')) return Promise.reject(new Error(`${file}: not read (fresh lookup)`));
+        // Most records are not cached: a synchronous existence check saves a failing
+        // thread-pool read each (the go command's cache layout: <GOMODCACHE>/cache/download/sumdb/<file>).
+        if (!existsSync(path.join(sumdbCache, file))) return Promise.reject(new Error(`${file}: not cached`));
+        return base.readCache(file);
+      },
       writeCache: async () => undefined,
       log: () => undefined,
       securityError: (msg) => {

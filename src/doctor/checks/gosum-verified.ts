@@ -16,7 +16,8 @@
  * Fix: depends on the side: `modrescue fix sum` (go.sum), `modrescue fix proxy` (proxy),
  * `modrescue fix cache` (cache), `modrescue fix pin` (a private tag that moved).
  */
-import { mkdtemp, open, readFile, rm, stat } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hashGoMod } from '../../mod/sumdb/dirhash/index.js';
@@ -24,26 +25,16 @@ import { cachePath } from '../../mod/modcache/index.js';
 import { GoproxyError } from '../../mod/goproxy/index.js';
 import { Findings, fixAction, skipped, type CheckContext, type CheckDefinition, type CheckOutcome } from '../check.js';
 import { isDeadline } from '../session.js';
-import type { DoctorFix } from '../types.js';
+import type { DoctorFix, Evidence } from '../types.js';
 import { errorMessage, mapLimit, plural } from '../util.js';
+import { compareZip } from '../zip-compare.js';
 
-/** sameBytes reports whether two files have the same content (false when either is missing). */
-async function sameBytes(a: string, b: string): Promise<boolean> {
-  const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  if (!sa || !sb || sa.size !== sb.size) return false;
-  const [fa, fb] = await Promise.all([open(a), open(b)]);
+/** readSmall reads a small cache file synchronously (a thread-pool round trip costs more), or undefined when unreadable. */
+function readSmall(file: string): Buffer | undefined {
   try {
-    const size = 1 << 20;
-    const ba = Buffer.alloc(size);
-    const bb = Buffer.alloc(size);
-    for (let pos = 0; pos < sa.size; pos += size) {
-      const [ra, rb] = await Promise.all([fa.read(ba, 0, size, pos), fb.read(bb, 0, size, pos)]);
-      if (ra.bytesRead !== rb.bytesRead || !ba.subarray(0, ra.bytesRead).equals(bb.subarray(0, rb.bytesRead)))
-        return false;
-    }
-    return true;
-  } finally {
-    await Promise.all([fa.close(), fb.close()]);
+    return readFileSync(file);
+  } catch {
+    return undefined;
   }
 }
 
@@ -147,8 +138,12 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   const inBuild = new Set(bl.modules.map((m) => `${m.path}@${m.version}`));
   const modcache = s.v('GOMODCACHE');
   const client = s.proxyClient();
-  const tmpRoot = await mkdtemp(path.join(s.options.tmpDir ?? os.tmpdir(), 'modrescue-doctor-'));
-  const dlLimit = 4;
+  // The temporary directory is only made when a proxy zip differs from the cached one.
+  let tmpRoot: Promise<string> | undefined;
+  const tmpFile = async () => {
+    tmpRoot ??= mkdtemp(path.join(s.options.tmpDir ?? os.tmpdir(), 'modrescue-doctor-'));
+    return path.join(await tmpRoot, `${seq++}.zip`);
+  };
   let verified = 0;
   let unverified = 0;
   let zipsFetched = 0;
@@ -156,63 +151,85 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
   let skippedZips = 0;
   const problems: Array<NonNullable<ReturnType<typeof judge>> & { at: number }> = [];
   const bySide = { proxy: 0, db: 0, cache: 0 };
+  // Notes and evidence per line, added in go.sum order once every line was looked at.
+  const notes: string[][] = lines.map(() => []);
+  const evidence: Array<Evidence | undefined> = lines.map(() => undefined);
+
+  /** proxyZip establishes the hash of the zip the proxy serves (see zip-compare.ts). */
+  const proxyZip = async (p: string, version: string): Promise<string> => {
+    const cached = cachePath(modcache, { path: p, version }, 'zip');
+    const cmp = compareZip(cached, tmpFile);
+    try {
+      await client!.zip(p, version, cmp.handle);
+      const got = await cmp.finish();
+      zipsFetched++;
+      // Byte-identical to the cached zip: the same hash, computed once for the run.
+      if (got.same) return await s.hasher().hashZip(cached);
+      try {
+        return await s.hasher().hashZip(got.file);
+      } finally {
+        await rm(got.file, { force: true });
+      }
+    } finally {
+      await cmp.close();
+    }
+  };
+
   try {
     ctx.step(`verifying ${plural(lines.length, 'go.sum line')}`);
-    await mapLimit(lines, dlLimit * 2, async (l, at) => {
+    // Lines wait on the network (bounded by the session), so many are in flight at once.
+    await mapLimit(lines, 32, async (l, at) => {
       const goMod = l.version.endsWith('/go.mod');
       const version = goMod ? l.version.slice(0, -'/go.mod'.length) : l.version;
       const key = `${l.path}@${version}`;
       const sides: Sides = { gosum: l.hash };
       const privateModule = s.isDirect(l.path) || s.noSumdb(l.path);
-      try {
-        ctx.signal.throwIfAborted();
-        // The checksum database: one tlog-verified lookup per module version.
-        if (!s.noSumdb(l.path)) {
-          const r = await s.sumdbLookup(l.path, version);
-          const want = `${l.path} ${l.version} `;
-          const hit = r.lines?.find((x) => x.startsWith(want));
-          if (hit) sides.db = hit.slice(want.length);
-          else if (r.error && !/\b(404|410)\b|not found/i.test(errorMessage(r.error))) {
-            f.info(`${l.path} ${l.version}: checksum database not consulted: ${errorMessage(r.error).split('\n')[0]}`);
-          }
+      const note = (text: string) => notes[at]!.push(text);
+      // The checksum database: one tlog-verified lookup per module version.
+      const dbSide = async () => {
+        if (s.noSumdb(l.path)) return;
+        const r = await s.sumdbLookup(l.path, version);
+        const want = `${l.path} ${l.version} `;
+        const hit = r.lines?.find((x) => x.startsWith(want));
+        if (hit) sides.db = hit.slice(want.length);
+        else if (r.error && !/\b(404|410)\b|not found/i.test(errorMessage(r.error))) {
+          note(`${l.path} ${l.version}: checksum database not consulted: ${errorMessage(r.error).split('\n')[0]}`);
         }
-        // The module cache.
+      };
+      // The proxy (modules the go command fetches through it).
+      const proxySide = async () => {
+        if (!client || s.isDirect(l.path)) return;
         try {
           if (goMod) {
-            const data = await readFile(cachePath(modcache, { path: l.path, version }, 'mod')).catch(() => undefined);
-            if (data) sides.cache = hashGoMod(new Uint8Array(data));
+            sides.proxy = hashGoMod(await s.proxyGoMod(l.path, version));
+          } else if (inBuild.has(key)) {
+            sides.proxy = await proxyZip(l.path, version);
           } else {
-            const zh = await readFile(cachePath(modcache, { path: l.path, version }, 'zip') + 'hash', 'utf8').catch(
-              () => undefined,
-            );
-            if (zh) sides.cache = zh.trim();
+            skippedZips++;
+          }
+        } catch (e) {
+          if (ctx.signal.aborted) throw ctx.signal.reason;
+          if (!(e instanceof GoproxyError && e.notFound)) {
+            note(`${l.path} ${l.version}: proxy not consulted: ${errorMessage(e).split('\n')[0]}`);
+          }
+        }
+      };
+      try {
+        ctx.signal.throwIfAborted();
+        // The module cache (small files: read synchronously).
+        try {
+          if (goMod) {
+            const data = readSmall(cachePath(modcache, { path: l.path, version }, 'mod'));
+            if (data) sides.cache = hashGoMod(new Uint8Array(data.buffer, data.byteOffset, data.length));
+          } else {
+            const zh = readSmall(cachePath(modcache, { path: l.path, version }, 'zip') + 'hash');
+            if (zh) sides.cache = zh.toString('utf8').trim();
           }
         } catch {
           // An unusable path or version: the other sides still count.
         }
-        // The proxy (modules the go command fetches through it).
-        if (client && !s.isDirect(l.path)) {
-          try {
-            if (goMod) {
-              sides.proxy = hashGoMod(await s.proxyGoMod(l.path, version));
-            } else if (inBuild.has(key)) {
-              const dest = path.join(tmpRoot, `${seq++}.zip`);
-              await client.zip(l.path, version, dest);
-              // The same bytes as the cached zip have the same hash: computed once for the run.
-              const cached = cachePath(modcache, { path: l.path, version }, 'zip');
-              sides.proxy = await s.hasher().hashZip((await sameBytes(dest, cached)) ? cached : dest);
-              zipsFetched++;
-              await rm(dest, { force: true });
-            } else {
-              skippedZips++;
-            }
-          } catch (e) {
-            if (ctx.signal.aborted) throw ctx.signal.reason;
-            if (!(e instanceof GoproxyError && e.notFound)) {
-              f.info(`${l.path} ${l.version}: proxy not consulted: ${errorMessage(e).split('\n')[0]}`);
-            }
-          }
-        }
+        const [db, proxy] = await Promise.allSettled([dbSide(), proxySide()]);
+        for (const r of [db, proxy]) if (r.status === 'rejected') throw r.reason;
       } catch (e) {
         if (isDeadline(e) || ctx.signal.aborted) {
           unverified++;
@@ -230,18 +247,23 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       if (sides.cache) bySide.cache++;
       const j = judge(`${l.path} ${l.version}`, sides, privateModule);
       if (j) problems.push({ ...j, at });
-      f.evidence({
+      evidence[at] = {
         line: `${l.path} ${l.version}`,
         gosum: sides.gosum,
         ...(sides.proxy ? { proxy: sides.proxy } : {}),
         ...(sides.db ? { checksumDB: sides.db } : {}),
         ...(sides.cache ? { cache: sides.cache } : {}),
         ...(j ? { disagrees: j.side } : {}),
-      });
+      };
     });
   } finally {
-    await rm(tmpRoot, { recursive: true, force: true });
+    if (tmpRoot) {
+      const dir = await tmpRoot.catch(() => undefined);
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
   }
+  for (const list of notes) for (const n of list) f.info(n);
+  for (const e of evidence) if (e) f.evidence(e);
   // Report in go.sum order, whatever order the answers arrived in.
   for (const p of problems.sort((a, b) => a.at - b.at)) f.fail(p.text, p.fix);
   if (unverified > 0) {

@@ -15,6 +15,7 @@
  * verified against go.sum), or `go clean -modcache`.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, statSync, type Stats } from 'node:fs';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as modcache from '../../mod/modcache/index.js';
@@ -42,6 +43,15 @@ async function writeProbe(dir: string): Promise<NodeJS.ErrnoException | undefine
     return undefined;
   } catch (e) {
     return e as NodeJS.ErrnoException;
+  }
+}
+
+/** statQuiet is statSync that returns undefined for any failure. */
+function statQuiet(p: string): Stats | undefined {
+  try {
+    return statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
 
@@ -139,25 +149,39 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       warn: (...a: Parameters<Findings['warn']>) => later[i]!.push(() => f.warn(...a)),
       fail: (...a: Parameters<Findings['fail']>) => later[i]!.push(() => f.fail(...a)),
     };
-    const vdir = path.dirname(modcache.cachePath(cache, m, 'mod'));
-    const names = await readdir(vdir).catch(() => undefined);
-    if (!names) return;
+    const modFile = modcache.cachePath(cache, m, 'mod');
+    const vdir = path.dirname(modFile);
+    // Small synchronous file-system calls: a thread-pool round trip each costs several times more.
+    let names: string[];
+    try {
+      names = readdirSync(vdir);
+    } catch {
+      return;
+    }
     inCache++;
-    const ev = path.basename(modcache.cachePath(cache, m, 'mod')).slice(0, -'.mod'.length);
-    const { error } = await modcache.downloadDir(cache, m);
-    if (error && error.code === 'ERR_MODCACHE_PARTIAL') {
-      mf.warn(
-        `${m.path}@${m.version}: ${error.message} (an interrupted download; the go command extracts it again, an older go may use it half-extracted)`,
-        fixCache,
-      );
+    const ev = path.basename(modFile).slice(0, -'.mod'.length);
+    // downloadDir (the go command's DownloadDir) decides what a partial tree is; the
+    // listing shows when it cannot report one (.ziphash there, no .partial, a directory).
+    const present = new Set(names);
+    const complete =
+      present.has(`${ev}.ziphash`) &&
+      !present.has(`${ev}.partial`) &&
+      statQuiet(modcache.downloadDirPath(cache, m))?.isDirectory() === true;
+    if (!complete) {
+      const { error } = await modcache.downloadDir(cache, m);
+      if (error && error.code === 'ERR_MODCACHE_PARTIAL') {
+        mf.warn(
+          `${m.path}@${m.version}: ${error.message} (an interrupted download; the go command extracts it again, an older go may use it half-extracted)`,
+          fixCache,
+        );
+      }
     }
     for (const n of names) {
       if (n.startsWith(ev + '.') && /\.tmp$/.test(n)) {
         mf.warn(`${path.join(vdir, n)}: left behind by an interrupted download`, fixCache);
       }
     }
-    const modFile = modcache.cachePath(cache, m, 'mod');
-    const st = await stat(modFile).catch(() => undefined);
+    const st = present.has(`${ev}.mod`) ? statQuiet(modFile) : undefined;
     if (st && st.size === 0) {
       mf.fail(
         `${modFile} is empty: the go command reads no module line and no requirements from it (the empty-go.mod signature of an old go command bug or an interrupted write)`,
@@ -165,7 +189,7 @@ async function run(ctx: CheckContext): Promise<CheckOutcome> {
       );
     }
     const lockFile = modcache.cachePath(cache, m, 'lock');
-    const lst = await stat(lockFile).catch(() => undefined);
+    const lst = locks.size > 0 && present.has(`${ev}.lock`) ? statQuiet(lockFile) : undefined;
     if (lst) {
       for (const h of locks.get(lst.ino) ?? []) {
         if ((h.runningMs ?? Infinity) < staleMs) continue;

@@ -140,6 +140,24 @@ describe('gosum-verified', () => {
     expect(text(r)).toContain(`proxy:      ${go.downloaded}`);
   });
 
+  it('the proxy serves a different zip than the genuine one in the module cache: its own bytes are hashed', async () => {
+    const w = await world();
+    expect((await w.fillCache()).code).toBe(0);
+    await serveOtherZip(w);
+    const r = await check(w, 'gosum-verified');
+    expect(r.status).toBe('fail');
+    expect(r.summary).toContain(
+      'rsc.io/quote v1.5.2: the proxy serves different content than go.sum and the checksum database recorded',
+    );
+    // The cache still holds the genuine zip (it agrees with go.sum); the proxy's hash is Go's "downloaded:".
+    const good = fixtureSum('rsc.io/quote@v1.5.2').zipH1;
+    expect(text(r)).toContain(`module cache: ${good}`);
+    const go = await goDownloadedHash(w);
+    expect(go.downloaded).toBeDefined();
+    expect(go.downloaded).not.toBe(good);
+    expect(text(r)).toContain(`proxy:      ${go.downloaded}`);
+  });
+
   it('a tampered go.sum line: go.sum alone differs', async () => {
     const w = await world();
     const good = fixtureSum('rsc.io/quote@v1.5.2').zipH1;

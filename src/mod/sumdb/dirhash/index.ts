@@ -23,11 +23,17 @@
  *    A big zip (over 16 MiB stored) is hashed on worker threads (zip-digest.ts):
  *    inflating and hashing are CPU-bound, and each worker reads its share
  *    synchronously; the result and the error reported are the same either way.
+ *  - Module trees and zips are mostly small: hashDir walks and reads small regular
+ *    files, and hashZip reads a small zip, with synchronous system calls through one
+ *    bounded buffer (a thread-pool round trip per file costs several times the read
+ *    itself), yielding to the event loop every few hundred files; big files are
+ *    streamed. Results and errors do not depend on the path taken.
  *  - Names are compared as byte strings (Go's sort.Strings), and zip entry names are
  *    hashed as their raw bytes, so names that are not valid UTF-8 hash as in Go.
  */
 import { createHash } from 'node:crypto';
-import { lstat, open as openFile, readdir } from 'node:fs/promises';
+import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../../internal/errors.js';
 import { ioError, openZipReader } from '../../zip/archive.js';
@@ -94,36 +100,64 @@ export function hashGoMod(data: Uint8Array | string): string {
  * the tree cannot be read.
  */
 export async function dirFiles(dir: string, prefix: string): Promise<string[]> {
+  return (await walkTree(dir, prefix)).map((f) => f.name);
+}
+
+/** TreeFile is one file found by walkTree: its hash name, where it is, and what lstat said. */
+interface TreeFile {
+  readonly name: string;
+  readonly abs: string;
+  /** lstat's size; only meaningful when regular. */
+  readonly size: number;
+  /** A regular file (not a symbolic link or a device): its content can be read without following anything. */
+  readonly regular: boolean;
+}
+
+/** Entries walked (or files hashed) between two yields to the event loop. */
+const YIELD_EVERY = 256;
+
+/** yieldNow lets other work of the process run between synchronous batches. */
+const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * walkTree is filepath.Walk over dir with lstat, as dirFiles documents. The walk uses
+ * synchronous system calls (a thread-pool round trip per lstat costs several times the
+ * call itself on small module trees) and yields to the event loop every YIELD_EVERY
+ * entries, so a huge tree does not stall the rest of the process.
+ */
+async function walkTree(dir: string, prefix: string): Promise<TreeFile[]> {
   const root = cleanPath(dir);
   let info;
   try {
-    info = await lstat(root);
+    info = lstatSync(root);
   } catch (e) {
     throw ioError('ERR_DIRHASH_IO', e, { dir });
   }
   if (!info.isDirectory()) {
     throw new CodedError('ERR_DIRHASH_NOT_DIR', `${root} is not a directory`, { dir: root });
   }
-  const files: string[] = [];
+  const files: TreeFile[] = [];
+  let steps = 0;
   const walk = async (abs: string, rel: string): Promise<void> => {
     let names: string[];
     try {
-      names = await readdir(abs);
+      names = readdirSync(abs);
     } catch (e) {
       throw ioError('ERR_DIRHASH_IO', e, { dir });
     }
     names.sort(compareNames);
     for (const name of names) {
+      if (++steps % YIELD_EVERY === 0) await yieldNow();
       const childAbs = path.join(abs, name);
       const childRel = rel === '' ? name : `${rel}/${name}`;
       let st;
       try {
-        st = await lstat(childAbs);
+        st = lstatSync(childAbs);
       } catch (e) {
         throw ioError('ERR_DIRHASH_IO', e, { dir });
       }
       if (st.isDirectory()) await walk(childAbs, childRel);
-      else files.push(joinPrefix(prefix, childRel));
+      else files.push({ name: joinPrefix(prefix, childRel), abs: childAbs, size: st.size, regular: st.isFile() });
     }
   };
   await walk(root, '');
@@ -131,18 +165,69 @@ export async function dirFiles(dir: string, prefix: string): Promise<string[]> {
 }
 
 /**
+ * Regular files up to this size are read and hashed synchronously, through one shared
+ * buffer (memory stays bounded); larger files and symbolic links are streamed.
+ */
+const SYNC_FILE_MAX = 1 << 20;
+
+/** readBuffer is the shared buffer of the synchronous reads (never held across an await). */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * sha256FileSync hashes a small regular file with synchronous reads, failing with
+ * ERR_DIRHASH_IO in Go's wording ("open f: …", "read f: …").
+ */
+function sha256FileSync(file: string): string {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw ioError('ERR_DIRHASH_IO', e, { file });
+  }
+  try {
+    const h = createHash('sha256');
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, readBuffer, 0, readBuffer.length, null);
+      } catch (e) {
+        throw ioError('ERR_DIRHASH_IO', Object.assign(e as object, { path: file, syscall: 'read' }), { file });
+      }
+      if (n === 0) break;
+      h.update(readBuffer.subarray(0, n));
+    }
+    return h.digest('hex');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * hashDir returns the h1 hash of the local directory dir, naming each file as
  * dirFiles(dir, prefix) does; with prefix "path@version" it equals the hash of that
  * module's zip. It fails as dirFiles and hash1 do (reading a file that disappeared
- * or a symbolic link to a directory fails with ERR_DIRHASH_IO).
+ * or a symbolic link to a directory fails with ERR_DIRHASH_IO): files are hashed in
+ * name order, so the error is the first failing file's, and a name with a newline
+ * fails with ERR_DIRHASH_NEWLINE once every file before it was read.
  */
 export async function hashDir(dir: string, prefix: string): Promise<string> {
-  const files = await dirFiles(dir, prefix);
-  const root = cleanPath(dir);
-  return hash1(files, (name) => {
-    const rel = name.startsWith(prefix) ? name.slice(prefix.length) : name;
-    return readFileStream(path.join(root, rel));
-  });
+  const files = await walkTree(dir, prefix);
+  const items = files.map((f) => ({ file: f, name: encoder.encode(f.name) }));
+  items.sort((a, b) => Buffer.compare(a.name, b.name));
+  const parts: Uint8Array[] = [];
+  let done = 0;
+  for (const { file, name } of items) {
+    if (name.includes(0x0a)) throw new CodedError('ERR_DIRHASH_NEWLINE', NEWLINE_ERROR, { name: file.name });
+    let hex: string;
+    if (file.regular && file.size <= SYNC_FILE_MAX) {
+      hex = sha256FileSync(file.abs);
+      if (++done % YIELD_EVERY === 0) await yieldNow();
+    } else {
+      hex = await sha256Hex(await readFileStream(file.abs));
+    }
+    parts.push(encoder.encode(`${hex}  `), name, NL);
+  }
+  return hashSummary(Buffer.concat(parts));
 }
 
 /**
@@ -156,7 +241,15 @@ export async function hashDir(dir: string, prefix: string): Promise<string> {
  * ERR_DIRHASH_NEWLINE for a name containing "\n".
  */
 export async function hashZip(zipPath: string): Promise<string> {
-  const z = await openZipReader(zipPath);
+  // A small zip is read with synchronous positioned reads (directory, local headers,
+  // entries): far cheaper than a thread-pool round trip each; errors are the same.
+  let size = Infinity;
+  try {
+    size = statSync(zipPath).size;
+  } catch {
+    // openZipReader reports it in Go's wording.
+  }
+  const z = await openZipReader(zipPath, size <= SYNC_ZIP_MAX ? { syncReads: true } : {});
   try {
     const last = new Map<string, number>();
     for (const e of z.entries) last.set(byteKey(e.nameBytes), e.index);
@@ -185,6 +278,9 @@ export async function hashZip(zipPath: string): Promise<string> {
     await z.close();
   }
 }
+
+/** Zips up to this size are read synchronously by hashZip. */
+const SYNC_ZIP_MAX = 4 << 20;
 
 /** Item is one file to summarise: its name as bytes and how to get its SHA-256 (hex). */
 interface Item {
