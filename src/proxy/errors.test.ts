@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { formatErrorDetail } from '../mod/web/status.js';
 import { errorBody, parseErrorBody, ProxyError, STATUS_BY_CODE, type ProxyErrorCode } from './errors.js';
 
 describe('error bodies', () => {
@@ -121,6 +122,8 @@ describe('error bodies stay whole in the go command output', () => {
           expect(Buffer.byteLength(body)).toBeLessThanOrEqual(GO_MAX);
           expect(body).not.toMatch(/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}]/u);
           expect(parseErrorBody(body)?.code).toBe(code);
+          // What the go command shows of it (cmd/go/internal/web, as src/mod/web has it): all of it.
+          expect(formatErrorDetail(body + '\n')).toBe(body);
         },
       ),
       { numRuns: 300 },

@@ -14,6 +14,7 @@
  * docs/errors.md). When an upstream is involved the subject is followed by
  * ` from <upstream URL>` (credentials redacted).
  */
+import { MAX_ERROR_DETAIL_BYTES } from '../mod/web/status.js';
 import { CodedError } from '../shared/errors.js';
 import { redact } from '../shared/redact.js';
 
@@ -136,13 +137,6 @@ export function isProxyError(e: unknown, code?: ProxyErrorCode): e is ProxyError
   return e instanceof ProxyError && (code === undefined || e.code === code);
 }
 
-/**
- * GO_ERROR_DETAIL_MAX_BYTES is the longest body line the go command prints: cmd/go's web
- * package shows at most maxErrorDetailBytes (8 lines of 81 bytes) of a text/plain error
- * body, and replaces a longer line by `[Truncated: too long.]`, dropping the whole body.
- */
-export const GO_ERROR_DETAIL_MAX_BYTES = 8 * 81;
-
 /** Caps of the subject and upstream, in bytes, so that the reason keeps most of the line. */
 const MAX_SUBJECT_BYTES = 200;
 const MAX_UPSTREAM_BYTES = 160;
@@ -151,9 +145,10 @@ const MAX_UPSTREAM_BYTES = 160;
  * errorBody formats the one-line plain-text body of an error answer. Newlines in the
  * reason are folded to `; ` so the body stays one line; secrets are redacted; characters
  * the go command refuses to print (controls, format characters) become `?`. The line is
- * at most GO_ERROR_DETAIL_MAX_BYTES bytes, so the go command always shows it with its
- * code: a longer reason is cut (its start kept, `…` added), as are overlong subjects and
- * upstream URLs.
+ * at most MAX_ERROR_DETAIL_BYTES (648) bytes, the most the go command shows of a body
+ * line (a longer one becomes `[Truncated: too long.]`, code and all), so it is always
+ * shown with its code: a longer reason is cut (its start kept, `…` added), as are
+ * overlong subjects and upstream URLs.
  */
 export function errorBody(e: ProxyError): string {
   const kind = STATUS_BY_CODE[e.code].kind;
@@ -163,7 +158,7 @@ export function errorBody(e: ProxyError): string {
   const head = [subject, upstream === '' ? '' : 'from ' + upstream].filter((x) => x !== '').join(' ');
   const prefix = head === '' ? `${kind}: ` : `${kind}: ${head}: `;
   const suffix = ` [${e.code}]`;
-  const room = GO_ERROR_DETAIL_MAX_BYTES - Buffer.byteLength(prefix) - Buffer.byteLength(suffix);
+  const room = MAX_ERROR_DETAIL_BYTES - Buffer.byteLength(prefix) - Buffer.byteLength(suffix);
   return prefix + clipBytes(printable(e.message), room) + suffix;
 }
 
