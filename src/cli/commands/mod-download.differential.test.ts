@@ -4,6 +4,7 @@
 // Outputs, exit status and the resulting module cache files must be identical, modulo
 // the root directory and the `go: ` / `modrescue: ` prefix.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, readdir, rm, writeFile, appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -235,6 +236,16 @@ describe.each([
 });
 
 describe('go.sum and checksums vs go 1.19', () => {
+  it('no go.sum is created when nothing is kept (a failure, or a module the main module does not need)', async () => {
+    const [go, mr] = await sides({ 'go.mod': 'module example.com/m\n\ngo 1.19\n' });
+    for (const arg of ['rsc.io/quote@v9.9.9', 'rsc.io/quote@v1.5.2']) {
+      const r = await both(go, mr, ['mod', 'download', arg]);
+      expect(r.mr).toEqual(r.go);
+      expect(existsSync(path.join(mr.cwd, 'go.sum'))).toBe(existsSync(path.join(go.cwd, 'go.sum')));
+    }
+    expect(existsSync(path.join(go.cwd, 'go.sum'))).toBe(false);
+  });
+
   it('a wrong hash in go.sum is a SECURITY ERROR with the go command text', async () => {
     const bad = DEMO_SUM.replace(
       /^rsc.io\/quote v1.5.2 h1:.*$/m,

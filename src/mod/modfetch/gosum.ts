@@ -8,7 +8,7 @@
  * the caller wants to keep into the file as it is on disk then (other processes may
  * have added lines), under the file's lock and the module cache's side lock.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { CodedError } from '../internal/errors.js';
 import * as gosum from '../gosum/index.js';
 import * as module from '../module/index.js';
@@ -75,7 +75,13 @@ export class GoSumState {
   init(): Promise<boolean> {
     return (this.#init ??= (async () => {
       if (this.file === '') return false;
-      const unlock = await this.#options.locker.lock(this.file, 'shared').catch(() => undefined);
+      // lockedfile.Read opens the file read-only: a missing go.sum is empty and is not
+      // created (the helper behind FileLocker would create the file it locks).
+      const present = await access(this.file).then(
+        () => true,
+        () => false,
+      );
+      const unlock = present ? await this.#options.locker.lock(this.file, 'shared').catch(() => undefined) : undefined;
       let data = '';
       try {
         data = await readFile(this.file, 'utf8');
