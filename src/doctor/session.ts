@@ -189,28 +189,65 @@ export class DoctorSession {
     return this.clock.now();
   }
 
+  /** Requests in flight with their backstop deadline, oldest first (deadlines grow with start times). */
+  readonly #inflight = new Set<{ readonly ctl: AbortController; readonly deadline: number; timedOut: boolean }>();
+  #sweep: ReturnType<typeof setTimeout> | undefined;
+
+  /** armSweep schedules the one backstop timer for the oldest request in flight. */
+  #armSweep(): void {
+    if (this.#sweep !== undefined) return;
+    const first = this.#inflight.values().next();
+    if (first.done) return;
+    this.#sweep = setTimeout(
+      () => {
+        this.#sweep = undefined;
+        const now = performance.now();
+        for (const r of this.#inflight) {
+          if (r.deadline > now) break;
+          r.timedOut = true;
+          r.ctl.abort();
+          this.#inflight.delete(r);
+        }
+        this.#armSweep();
+      },
+      Math.max(0, first.value.deadline - performance.now()),
+    );
+    // Only the requests themselves keep the process alive.
+    this.#sweep.unref?.();
+  }
+
   /**
    * fetch is the network of the checks: the injected FetchLike with the run's signal, a
    * concurrency bound and a timeout backstop (a request that outlives the probe timeout
    * rejects with HttpError ETIMEDOUT, worded as Go's client). It rejects with the run's
-   * abort reason when the deadline passes.
+   * abort reason when the deadline passes. Each request gets one AbortController; the
+   * run's signal, the caller's signal and one shared backstop timer abort it (no
+   * combined signal and no timer per request: a run makes a thousand requests).
    */
   readonly fetch: FetchLike = async (url, init = {}) => {
     const base = this.options.fetch;
     if (!base) throw new CodedError('ERR_DOCTOR_OFFLINE', `doctor: no network in this run (offline): ${url}`, { url });
     return this.#net(async () => {
       this.signal.throwIfAborted();
-      const backstop = new AbortController();
-      const timer = setTimeout(() => backstop.abort(), this.probeTimeoutMs + 250);
-      const signals = [this.signal, backstop.signal, ...(init.signal ? [init.signal] : [])];
+      init.signal?.throwIfAborted();
+      const req = {
+        ctl: new AbortController(),
+        deadline: performance.now() + this.probeTimeoutMs + 250,
+        timedOut: false,
+      };
+      const onAbort = () => req.ctl.abort(this.signal.aborted ? this.signal.reason : init.signal?.reason);
+      this.signal.addEventListener('abort', onAbort, { once: true });
+      init.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#inflight.add(req);
+      this.#armSweep();
       const start = this.now();
       try {
-        const res = await base(url, { ...init, signal: AbortSignal.any(signals) });
+        const res = await base(url, { ...init, signal: req.ctl.signal });
         this.probes.push({ url, status: res.status, ms: this.now() - start });
         return res;
       } catch (e) {
         if (this.signal.aborted) throw this.signal.reason;
-        if (backstop.signal.aborted) {
+        if (req.timedOut) {
           const err = new HttpError(
             'ERR_WEB_TRANSPORT',
             `${init.method === 'HEAD' ? 'Head' : 'Get'} ${JSON.stringify(url)}: context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
@@ -222,7 +259,9 @@ export class DoctorSession {
         this.probes.push({ url, error: errorMessage(e), ms: this.now() - start });
         throw e;
       } finally {
-        clearTimeout(timer);
+        this.#inflight.delete(req);
+        this.signal.removeEventListener('abort', onAbort);
+        init.signal?.removeEventListener('abort', onAbort);
       }
     });
   };
@@ -290,11 +329,13 @@ export class DoctorSession {
 
   /** proxyList parses GOPROXY with GONOPROXY (the implicit noproxy entry); undefined with the error when invalid. */
   proxyList(): { list?: ProxySpec[]; error?: string } {
-    try {
-      return { list: parseProxyList(this.v('GOPROXY'), { noProxy: this.v('GONOPROXY') }) };
-    } catch (e) {
-      return { error: errorMessage(e) };
-    }
+    return this.memoSync('proxyList', () => {
+      try {
+        return { list: parseProxyList(this.v('GOPROXY'), { noProxy: this.v('GONOPROXY') }) };
+      } catch (e) {
+        return { error: errorMessage(e) };
+      }
+    });
   }
 
   /** proxyClient is the GOPROXY client of the run (undefined offline or when GOPROXY is invalid). */
@@ -586,6 +627,8 @@ export class DoctorSession {
   async close(): Promise<void> {
     this.#closed = true;
     this.#hasher = undefined;
+    clearTimeout(this.#sweep);
+    this.#sweep = undefined;
   }
 
   /** readText reads a file as UTF-8, or undefined when it does not exist. */
