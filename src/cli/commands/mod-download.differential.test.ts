@@ -236,6 +236,14 @@ describe.each([
 });
 
 describe('go.sum and checksums vs go 1.19', () => {
+  it('an unusable GOPROXY is an error of each module looked up, not of the command', async () => {
+    const [go, mr] = await sides({ 'go.mod': 'module example.com/m\n\ngo 1.19\n' }, { GOPROXY: ',' });
+    for (const args of [[], ['rsc.io/quote@v1.5.2', 'golang.org/x/text@latest']]) {
+      const r = await both(go, mr, ['mod', 'download', ...args]);
+      expect(r.mr).toEqual(r.go);
+    }
+  });
+
   it('no go.sum is created when nothing is kept (a failure, or a module the main module does not need)', async () => {
     const [go, mr] = await sides({ 'go.mod': 'module example.com/m\n\ngo 1.19\n' });
     for (const arg of ['rsc.io/quote@v9.9.9', 'rsc.io/quote@v1.5.2']) {

@@ -3,6 +3,7 @@
  * fall-through rules (TryProxies) over per-proxy ProxyRepos, plus version queries
  * (modload.queryProxy) for proxies.
  */
+import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
 import type { FetchLike } from '../web/types.js';
@@ -66,18 +67,28 @@ export interface GoproxyClient {
 }
 
 /**
- * createGoproxyClient returns a client over options.proxy. It throws ERR_GOPROXY_LIST for
- * an invalid GOPROXY value (parseProxyList's errors).
+ * createGoproxyClient returns a client over options.proxy. An unusable GOPROXY value
+ * (parseProxyList's errors, or a list without entries) does not throw here: as the go
+ * command does at lookup time, every request then rejects with ERR_GOPROXY_LIST,
+ * prefixed with `path@version: ` (so a command that needs no module never sees it),
+ * and proxies is empty.
  */
 export function createGoproxyClient(options: GoproxyClientOptions): GoproxyClient {
   const noProxy = options.noProxy ?? '';
-  const proxies: ProxySpec[] =
-    typeof options.proxy === 'string' ? parseProxyList(options.proxy, { noProxy }) : [...options.proxy];
+  let proxies: ProxySpec[] = [];
+  let listError: CodedError | undefined;
+  try {
+    proxies = typeof options.proxy === 'string' ? parseProxyList(options.proxy, { noProxy }) : [...options.proxy];
+  } catch (e) {
+    if (!(e instanceof CodedError)) throw e;
+    listError = e;
+  }
   if (proxies.length === 0) {
-    throw new GoproxyError('ERR_GOPROXY_LIST', 'GOPROXY list is not the empty string, but contains no entries', {
-      path: '',
-      version: '',
-    });
+    listError ??= new CodedError(
+      'ERR_GOPROXY_LIST',
+      'GOPROXY list is not the empty string, but contains no entries',
+      {},
+    );
   }
   // One ProxyRepo per (proxy, module path), reused so its memoised list/latest is shared.
   const repos = new Map<string, ProxyRepo>();
@@ -130,8 +141,16 @@ export function createGoproxyClient(options: GoproxyClientOptions): GoproxyClien
   };
 
   /** each runs f against the proxies in order with TryProxies' fall-through rules. */
-  const each = <T>(path: string, version: string, f: (repo: ProxyRepo) => Promise<T>): Promise<T> =>
-    tryProxies(proxies, (proxy) => Promise.resolve().then(() => f(lookup(proxy, path, version))));
+  const each = async <T>(path: string, version: string, f: (repo: ProxyRepo) => Promise<T>): Promise<T> => {
+    if (listError) {
+      throw new GoproxyError('ERR_GOPROXY_LIST', prefix(path, version) + listError.message, {
+        ...listError.fields,
+        path,
+        version,
+      });
+    }
+    return tryProxies(proxies, (proxy) => Promise.resolve().then(() => f(lookup(proxy, path, version))));
+  };
 
   const client: GoproxyClient = {
     proxies,

@@ -496,6 +496,25 @@ describe('differential: error wording and queries vs Go 1.19', () => {
   });
 });
 
+describe('an unusable GOPROXY is reported at lookup time, per module (as the go command)', () => {
+  it.each([
+    [',', 'GOPROXY list is not the empty string, but contains no entries'],
+    ['ftp://x', 'invalid proxy URL scheme (must be https, http, file): ftp://x'],
+  ])('GOPROXY=%s', async (value, message) => {
+    const fetch = async () => {
+      throw new Error('no request expected');
+    };
+    const c = createGoproxyClient({ fetch, proxy: value });
+    expect(c.proxies).toEqual([]);
+    const e = await rejects(c.info('rsc.io/quote', 'v1.5.2'));
+    expect(e.code).toBe('ERR_GOPROXY_LIST');
+    expect(e.message).toBe(`rsc.io/quote@v1.5.2: ${message}`);
+    expect((await rejects(c.query('golang.org/x/text', 'latest'))).message).toBe(
+      `golang.org/x/text@latest: ${message}`,
+    );
+  });
+});
+
 describe('tryProxies (cmd/go TryProxies), shared with the checksum-database walk', () => {
   const list = (s: string) => parseProxyList(s, {});
   const notFound = (m: string) =>
