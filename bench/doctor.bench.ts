@@ -8,6 +8,11 @@
  * verify` run back to back. Target: ratio <= 1.0 while doing more. The CLI is
  * MODRESCUE_DIST (default <repo>/dist); DOCTOR_BENCH_MODULES changes the size;
  * DOCTOR_BENCH_NODE_FLAGS are passed to doctor's node (e.g. `--cpu-prof`).
+ *
+ * The notes under the row break the median doctor run down (process start-up and exit
+ * versus checking, the slowest checks, the requests sent to the loopback servers) and
+ * time `doctor --offline` — the local checks alone, no network — after each run, since
+ * Go's peer does no network work either.
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -30,6 +35,12 @@ let env: NodeJS.ProcessEnv = {};
 let proxy: TestProxy | undefined;
 let sumdb: TestSumdb | undefined;
 const checksRun: string[] = [];
+/** What the timed doctor runs reported, for the breakdown printed under the row. */
+const runs: Array<{ ms: number; inRunMs: number; checks: Record<string, number>; proxy: number; sumdb: number }> = [];
+/** Wall times of `doctor --offline` (the local checks only), measured after each timed run. */
+const offlineMs: number[] = [];
+/** Wall times of the peer, for the offline ratio. */
+const peerMs: number[] = [];
 
 const name = (i: number) => `bench.example.com/dep${String(i).padStart(3, '0')}`;
 
@@ -110,18 +121,57 @@ async function setup(): Promise<void> {
 async function ours() {
   // DOCTOR_BENCH_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles doctor's process.
   const flags = (process.env['DOCTOR_BENCH_NODE_FLAGS'] ?? '').split(' ').filter((f) => f !== '');
+  const proxyBefore = proxy!.requests.length;
+  const sumdbBefore = sumdb!.requests.length;
   const p = await timeProcess(process.execPath, [...flags, cli, 'doctor', '--json', '--timeout', '120s'], {
     cwd: path.join(work, 'main'),
     env,
   });
   if (p.stdout.trim() === '') throw new Error(`doctor printed nothing (exit ${p.code}): ${p.stderr.slice(0, 2000)}`);
-  const doc = JSON.parse(p.stdout) as { checks: Array<{ id: string; status: string; summary: string }> };
+  const doc = JSON.parse(p.stdout) as {
+    durationMs: number;
+    checks: Array<{ id: string; status: string; summary: string; durationMs: number }>;
+  };
   const bad = doc.checks.filter((c) => c.status !== 'pass');
   if (p.code !== 0 || bad.length > 0) {
     throw new Error(`doctor exited ${p.code}: ${bad.map((c) => `${c.id} ${c.status}: ${c.summary}`).join('; ')}`);
   }
   if (checksRun.length === 0) checksRun.push(...doc.checks.map((c) => c.id));
+  runs.push({
+    ms: p.ms,
+    inRunMs: doc.durationMs,
+    checks: Object.fromEntries(doc.checks.map((c) => [c.id, c.durationMs])),
+    proxy: proxy!.requests.length - proxyBefore,
+    sumdb: sumdb!.requests.length - sumdbBefore,
+  });
+  // The local checks alone (no network), as Go's peer does no network work either.
+  const off = await timeProcess(process.execPath, [cli, 'doctor', '--json', '--offline'], {
+    cwd: path.join(work, 'main'),
+    env,
+  });
+  if (off.code !== 0) throw new Error(`doctor --offline exited ${off.code}: ${off.stdout.slice(0, 2000)}`);
+  offlineMs.push(off.ms);
   return { ms: p.ms, maxRssKiB: p.maxRssKiB };
+}
+
+/** breakdown says where doctor's time went in its median run: start-up and exit, the run, the slowest checks, the requests. */
+function breakdown(): string[] {
+  if (runs.length === 0) return [];
+  // The harness's first call of each side is its warm-up, not counted.
+  const timed = <T>(xs: T[]) => (xs.length > 1 ? xs.slice(1) : xs);
+  const sorted = timed(runs).sort((a, b) => a.ms - b.ms);
+  const r = sorted[sorted.length >> 1]!;
+  const slow = Object.entries(r.checks)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([id, ms]) => `${id} ${ms} ms`);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const off = median(timed(offlineMs));
+  return [
+    `median doctor run: ${r.ms.toFixed(0)} ms = ${(r.ms - r.inRunMs).toFixed(0)} ms process start-up, module loading and exit + ${r.inRunMs} ms checking (checks run concurrently; the slowest: ${slow.join(', ')})`,
+    `requests per run: ${r.proxy} to the GOPROXY, ${r.sumdb} to the checksum database (Go's peer makes none: its cache is warm)`,
+    `doctor --offline (the local checks only, no network): median ${off.toFixed(0)} ms, ratio ${(off / median(timed(peerMs))).toFixed(2)}`,
+  ];
 }
 
 async function peer() {
@@ -132,6 +182,7 @@ async function peer() {
     }),
     'go list -m all && go mod verify',
   );
+  peerMs.push(p.ms);
   return { ms: p.ms, maxRssKiB: p.maxRssKiB };
 }
 
@@ -143,7 +194,7 @@ const benchmarks: Benchmark[] = [
     setup,
     ours,
     peer,
-    notes: () => [`doctor ran ${checksRun.length} checks, all passing: ${checksRun.join(', ')}`],
+    notes: () => [`doctor ran ${checksRun.length} checks, all passing: ${checksRun.join(', ')}`, ...breakdown()],
     async teardown() {
       await proxy?.close();
       await sumdb?.close();
@@ -152,6 +203,9 @@ const benchmarks: Benchmark[] = [
         await rm(work, { recursive: true, force: true });
       }
       work = '';
+      runs.length = 0;
+      offlineMs.length = 0;
+      peerMs.length = 0;
     },
   },
 ];
