@@ -511,12 +511,14 @@ function transportError(
 /**
  * isRetryableError says whether a transport failure may be transient. Certificate,
  * DNS "no such host" and redirect-policy errors are permanent: retrying only delays
- * the diagnosis.
+ * the diagnosis. So is a refused connection (nothing listens there): the go command
+ * moves on at once, and a '|' GOPROXY list must fall through to the next proxy
+ * without seconds of backoff per request while a proxy is down.
  */
 function isRetryableError(e: unknown): boolean {
   if (!(e instanceof HttpError)) return false;
   const c = e.fields.causeCode;
-  return c === 'ETIMEDOUT' || c === 'ECONNRESET' || c === 'EOF' || c === 'EAI_AGAIN' || c === 'ECONNREFUSED';
+  return c === 'ETIMEDOUT' || c === 'ECONNRESET' || c === 'EOF' || c === 'EAI_AGAIN';
 }
 
 /** parseRetryAfter parses a Retry-After header (seconds or an HTTP date) into ms. */

@@ -214,6 +214,10 @@ describe('createHttpClient against a loopback server', () => {
     const e = await fails(client(`http://127.0.0.1:${port}/x`));
     expect(e.fields.causeCode).toBe('ECONNREFUSED');
     expect(e.message).toBe(`Get "http://127.0.0.1:${port}/x": dial tcp 127.0.0.1:${port}: connect: connection refused`);
+    // Not retried: with a minute of backoff per retry this would not finish.
+    const patient = createHttpClient({ retries: 2, retryBaseDelayMs: 60_000 });
+    expect((await fails(patient(`http://127.0.0.1:${port}/x`))).fields.causeCode).toBe('ECONNREFUSED');
+    await patient.close();
     const dns = await fails(client('http://nonexistent.invalid/x'));
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(dns.fields.causeCode);
     expect(dns.message).toMatch(/^Get "http:\/\/nonexistent\.invalid\/x": dial tcp: lookup nonexistent\.invalid: /);
