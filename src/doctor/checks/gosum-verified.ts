@@ -3,9 +3,11 @@
  * checksum database (tlog-verified lookups) and with the module cache.
  *
  * Each go.mod line is compared with the hash of the `.mod` the GOPROXY chain serves, each
- * zip line of a build-list module with the hash of the `.zip` it serves (downloaded to a
- * temporary file, hashed, removed), both with the database's record, and with what the
- * module cache holds (`.ziphash`, `.mod`). A disagreement names the side that differs and
+ * zip line of a build-list module with the hash of the `.zip` it serves (downloaded in
+ * full and compared with the cached zip as it streams in: byte-identical means the cached
+ * zip's hash, computed once for the run; otherwise the proxy's bytes are written to a
+ * temporary file, hashed and removed — see zip-compare.ts), both with the database's
+ * record, and with what the module cache holds (`.ziphash`, `.mod`). A disagreement names the side that differs and
  * what that means: go.sum alone differs → tampered or badly merged go.sum; the proxy alone
  * → a poisoned proxy or mirror; the cache alone → a corrupt or poisoned module cache;
  * the database alone → content changed after publication; a private module whose content
