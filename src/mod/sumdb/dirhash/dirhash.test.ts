@@ -177,6 +177,50 @@ describe('hashDir and dirFiles on real trees', () => {
     expect((err as Error).message).toBe(`read ${path.join(dir, 'loop')}: is a directory`);
   });
 
+  it('hashes small files (read synchronously) and big ones (streamed) alike, across many files', async () => {
+    const dir = await fresh();
+    const files: Array<{ name: string; data: Buffer }> = [
+      { name: 'big.bin', data: randomBytes((1 << 20) + 12345) },
+      { name: 'sub/big2.bin', data: randomBytes(3 << 20) },
+      { name: 'empty', data: Buffer.alloc(0) },
+    ];
+    // More files than are hashed between two yields to the event loop.
+    for (let i = 0; i < 600; i++) files.push({ name: `many/f${i}.go`, data: randomBytes(i % 7) });
+    for (const f of files) {
+      await mkdir(path.dirname(path.join(dir, f.name)), { recursive: true });
+      await writeFile(path.join(dir, f.name), f.data);
+    }
+    const byName = new Map(files.map((f) => [`m@v1/${f.name}`, f.data]));
+    const want = await hash1([...byName.keys()], (n) => byName.get(n)!);
+    expect(await hashDir(dir, 'm@v1')).toBe(want);
+    // The same files in a zip (stored, so it is over the synchronous-read size) hash the same.
+    const zip = await zipFile(files.map((f) => ({ name: `m@v1/${f.name}`, data: f.data, store: true })));
+    expect((await stat(zip)).size).toBeGreaterThan(4 << 20);
+    expect(await hashZip(zip)).toBe(want);
+    // And deflated into a small zip, read synchronously.
+    const small = await zipFile(
+      files.filter((f) => f.data.length < 1000).map((f) => ({ name: `m@v1/${f.name}`, data: f.data })),
+    );
+    const smallWant = await hash1(
+      files.filter((f) => f.data.length < 1000).map((f) => `m@v1/${f.name}`),
+      (n) => byName.get(n)!,
+    );
+    expect(await hashZip(small)).toBe(smallWant);
+  });
+
+  it('fails on a file that vanished after the walk with the open error, in name order', async () => {
+    const dir = await fresh();
+    await writeTree(dir, [
+      { name: 'a', content: '1' },
+      { name: 'b', content: '2' },
+    ]);
+    // A dangling symbolic link is listed by the walk (lstat) and fails when read.
+    await symlink('missing-target', path.join(dir, 'c'));
+    const err = await hashDir(dir, 'p').catch((e: unknown) => e);
+    expect(isCodedError(err, 'ERR_DIRHASH_IO')).toBe(true);
+    expect((err as Error).message).toBe(`open ${path.join(dir, 'c')}: no such file or directory`);
+  });
+
   it('reports a missing directory in Go wording', async () => {
     const missing = path.join(work, 'nope');
     await expect(dirFiles(missing, '')).rejects.toMatchObject({
