@@ -24,6 +24,9 @@ import {
 } from './types.js';
 import { errorMessage, formatMs } from './util.js';
 
+/** LOCAL_START_MS caps how long local checks wait for the network's first answer. */
+const LOCAL_START_MS = 300;
+
 /**
  * selectChecks returns the checks to run, in report order. It throws
  * ERR_DOCTOR_UNKNOWN_CHECK for an id in only/skip that is not a check.
@@ -152,7 +155,27 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     options.signal.addEventListener('abort', () => resolve('interrupted'), { once: true });
   });
   try {
-    const all = Promise.allSettled(selected.map(runOne)).then(() => 'done' as const);
+    // Network checks first: their first request loads the HTTP stack and opens the
+    // connections, and the servers then work while this process does local work. The
+    // local checks (file-system heavy: hashing the module cache, scanning packages) start
+    // once the first answer (or failure) is in, or after LOCAL_START_MS at the latest, so
+    // they do not starve that start-up.
+    const network = selected.filter((d) => d.network && !session.offline);
+    const local = selected.filter((d) => !network.includes(d));
+    const localStart =
+      network.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, LOCAL_START_MS);
+            void session.networkUp.then(() => {
+              clearTimeout(t);
+              resolve();
+            });
+          });
+    const all = Promise.allSettled([
+      ...network.map(runOne),
+      localStart.then(() => Promise.allSettled(local.map(runOne))),
+    ]).then(() => 'done' as const);
     const how = await Promise.race([all, deadline, interrupted]);
     if (how === 'interrupted') throw options.signal!.reason;
   } finally {

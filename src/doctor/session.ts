@@ -136,6 +136,9 @@ export class DoctorSession {
       warnInodes: options.diskThresholds?.warnInodes ?? 100_000,
     };
     this.#net = createLimiter(options.networkConcurrency ?? 16);
+    this.networkUp = new Promise<void>((resolve) => {
+      this.#networkUp = resolve;
+    });
     // Passwords in URL userinfo of GOPROXY are secrets wherever they show up.
     for (const entry of this.v('GOPROXY').split(/[,|]/)) {
       const m = /^[a-z][a-z0-9+.-]*:\/\/([^/@]*)@/i.exec(entry.trim());
@@ -188,6 +191,10 @@ export class DoctorSession {
   now(): number {
     return this.clock.now();
   }
+
+  /** networkUp resolves when the first request of the run settled (answered or failed). */
+  readonly networkUp: Promise<void>;
+  #networkUp: () => void = () => undefined;
 
   /** Requests in flight with their backstop deadline, oldest first (deadlines grow with start times). */
   readonly #inflight = new Set<{ readonly ctl: AbortController; readonly deadline: number; timedOut: boolean }>();
@@ -259,6 +266,7 @@ export class DoctorSession {
         this.probes.push({ url, error: errorMessage(e), ms: this.now() - start });
         throw e;
       } finally {
+        this.#networkUp();
         this.#inflight.delete(req);
         this.signal.removeEventListener('abort', onAbort);
         init.signal?.removeEventListener('abort', onAbort);
