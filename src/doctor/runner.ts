@@ -1,6 +1,6 @@
 /**
  * runDoctor: runs the selected checks concurrently over one shared session, under one
- * deadline. When the deadline passes the run's signal aborts (every probe and child
+ * deadline (network checks first; local ones join once the network answered, see below). When the deadline passes the run's signal aborts (every probe and child
  * process stops), checks get a short grace period to return what they found so far, and
  * every check still running is reported as `skip` with the reason and what it was
  * waiting for. The caller's signal (Ctrl-C) makes runDoctor reject with its reason.
