@@ -75,7 +75,7 @@ async function writeModule(
   });
 }
 
-let cli = '';
+/** writeDriver writes a one-line CLI entry into work (removed with it); each benchmark has its own. */
 async function writeDriver(work: string): Promise<string> {
   const f = path.join(work, 'modrescue.mjs');
   await writeFile(
@@ -117,11 +117,12 @@ async function writeMain(dir: string, mods: string[]): Promise<void> {
 let vWork = '';
 let vEnv: NodeJS.ProcessEnv = {};
 let vMain = '';
+let vCli = '';
 
 async function verifySetup(): Promise<void> {
   if (vWork) return;
   vWork = await mkdtemp(path.join(os.tmpdir(), 'modrescue-supply-verify-'));
-  cli = await writeDriver(vWork);
+  vCli = await writeDriver(vWork);
   const proxy = path.join(vWork, 'proxy');
   const mods = Array.from({ length: VERIFY_N }, (_, i) => `verify.example.com/big${String(i).padStart(3, '0')}`);
   // ~8 MB of source per module in 64 files: about 256 MB of trees plus the zips for 32 modules.
@@ -161,12 +162,13 @@ async function verifySide(file: string, args: string[]) {
 let dWork = '';
 let dEnv: NodeJS.ProcessEnv = {};
 let dMain = '';
+let dCli = '';
 let server: TestProxy | undefined;
 
 async function downloadSetup(): Promise<void> {
   if (dWork) return;
   dWork = await mkdtemp(path.join(os.tmpdir(), 'modrescue-supply-download-'));
-  cli = cli || (await writeDriver(dWork));
+  dCli = await writeDriver(dWork);
   const proxy = path.join(dWork, 'proxy');
   const mods = Array.from({ length: DOWNLOAD_N }, (_, i) => `dl.example.com/m${String(i).padStart(3, '0')}`);
   for (let i = 0; i < mods.length; i++) await writeModule(proxy, mods[i]!, 12, 4 * 1024, 1000 + i);
@@ -199,7 +201,7 @@ const benchmarks: Benchmark[] = [
     target: 'ratio <= 1.0',
     runs: 3,
     setup: verifySetup,
-    ours: () => verifySide(process.execPath, [cli, 'mod', 'verify']),
+    ours: () => verifySide(process.execPath, [vCli, 'mod', 'verify']),
     peer: () => verifySide('go', ['mod', 'verify']),
     notes: () => [`module cache: ${(cacheBytes / 2 ** 20).toFixed(0)} MiB`],
     async teardown() {
@@ -213,7 +215,7 @@ const benchmarks: Benchmark[] = [
     target: 'ratio <= 1.0',
     runs: 3,
     setup: downloadSetup,
-    ours: () => downloadSide(process.execPath, [cli, 'mod', 'download']),
+    ours: () => downloadSide(process.execPath, [dCli, 'mod', 'download']),
     peer: () => downloadSide('go', ['mod', 'download']),
     async teardown() {
       await server?.close();
