@@ -1,15 +1,18 @@
 /**
  * The GOPROXY client: a parsed proxy list, GONOPROXY routing and the go command's
  * fall-through rules (TryProxies) over per-proxy ProxyRepos, plus version queries
- * (modload.queryProxy) for proxies.
+ * (modload.queryProxy) for proxies: query.ts's queryRepo over one ProxyRepo, which
+ * modload also runs over its replacement-aware repository.
  */
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
-import * as semver from '../semver/index.js';
 import type { FetchLike } from '../web/types.js';
 import { GoproxyError } from './errors.js';
 import { parseProxyList, type ProxySpec } from './list.js';
 import { createProxyRepo, type ProxyRepo, type RevInfo, type ZipDestination } from './repo.js';
+import { queryRepo } from './query.js';
+
+export { isRevisionQuery } from './query.js';
 
 export interface GoproxyClientOptions {
   /** The network (createHttpClient, or any FetchLike). */
@@ -283,223 +286,24 @@ export async function tryProxies<T>(
   throw bestErr;
 }
 
-/** isRevisionQuery reports whether q names one version or revision rather than choosing among versions. */
-export function isRevisionQuery(q: string): boolean {
-  if (q === 'latest' || q === 'upgrade' || q === 'patch' || q.startsWith('<') || q.startsWith('>')) return false;
-  return !(semver.isValid(q) && isSemverPrefix(q));
-}
-
-/** isSemverPrefix reports whether a valid semver v is a prefix like v1 or v1.2. */
-function isSemverPrefix(v: string): boolean {
-  let dots = 0;
-  for (const c of v) {
-    if (c === '-' || c === '+') return false;
-    if (c === '.' && ++dots >= 2) return false;
-  }
-  return true;
-}
-
-/** QueryMatcher is modload's queryMatcher: which listed versions a query accepts and how to choose. */
-interface QueryMatcher {
-  /** Only versions with this prefix are listed (`v1.2.` for the query `v1.2`). */
-  prefix: string;
-  filter?: (v: string) => boolean;
-  /** The query names one version: a Stat answers it without listing. */
-  canStat: boolean;
-  /** `>` and `>=` choose the lowest match, everything else the highest. */
-  preferLower: boolean;
-  /** When nothing is listed, `@latest` (a pseudo-version) may answer. */
-  mayUseLatest: boolean;
-  /** +incompatible versions are wanted (the query or current version is one). */
-  preferIncompatible: boolean;
-}
-
-/** queryError is a malformed-query error (ERR_GOPROXY_QUERY) with the go command's wording. */
-function queryError(path: string, q: string, message: string): GoproxyError {
-  return new GoproxyError('ERR_GOPROXY_QUERY', message, { path, version: q, query: q });
-}
-
-/** newQueryMatcher parses a query as modload.newQueryMatcher; revision queries return undefined. */
-function newQueryMatcher(path: string, query: string, current: string): QueryMatcher | undefined {
-  const bad = (v: string) =>
-    queryError(path, query, `invalid semantic version ${JSON.stringify(v)} in range ${JSON.stringify(query)}`);
-  const matchesMajor = (v: string): boolean => {
-    const split = module.splitPathVersion(path);
-    if (!split.ok) return false;
-    return module.checkPathMajor(v, split.pathMajor) === undefined;
-  };
-  const qm: QueryMatcher = {
-    prefix: '',
-    canStat: false,
-    preferLower: false,
-    mayUseLatest: false,
-    preferIncompatible: current.endsWith('+incompatible'),
-  };
-  const range = (op: string, cmp: (c: number) => boolean, lower: boolean, noPrefix: boolean) => {
-    const v = query.slice(op.length);
-    if (!semver.isValid(v)) throw bad(v);
-    if (noPrefix && isSemverPrefix(v)) {
-      throw queryError(
-        path,
-        query,
-        `ambiguous semantic version ${JSON.stringify(v)} in range ${JSON.stringify(query)}`,
-      );
-    }
-    qm.filter = (mv) => cmp(semver.compare(mv, v));
-    qm.preferLower = lower;
-    if (!matchesMajor(v)) qm.preferIncompatible = true;
-  };
-  if (query === 'latest') {
-    qm.mayUseLatest = true;
-  } else if (query === 'upgrade') {
-    if (current === '' || current === 'none') qm.mayUseLatest = true;
-    else {
-      qm.mayUseLatest = module.isPseudoVersion(current);
-      qm.filter = (mv) => semver.compare(mv, current) >= 0;
-    }
-  } else if (query === 'patch') {
-    if (current === '' || current === 'none') {
-      throw queryError(path, query, `can't query version "patch" of module ${path}: no existing version is required`);
-    }
-    qm.mayUseLatest = module.isPseudoVersion(current);
-    qm.prefix = semver.majorMinor(current) + '.';
-    qm.filter = (mv) => semver.compare(mv, current) >= 0;
-  } else if (query.startsWith('<=')) range('<=', (c) => c <= 0, false, true);
-  else if (query.startsWith('<')) range('<', (c) => c < 0, false, false);
-  else if (query.startsWith('>=')) range('>=', (c) => c >= 0, true, false);
-  else if (query.startsWith('>')) range('>', (c) => c > 0, true, true);
-  else if (semver.isValid(query)) {
-    if (isSemverPrefix(query)) {
-      qm.prefix = query + '.';
-      // "v1.2" must not match prereleases of v1.2.0 (golang.org/issue/31972).
-      qm.filter = (mv) => semver.compare(mv, query) >= 0;
-    } else {
-      qm.canStat = true;
-      qm.filter = (mv) => semver.compare(mv, query) === 0;
-      qm.prefix = semver.canonical(query);
-    }
-    if (!matchesMajor(query)) qm.preferIncompatible = true;
-  } else {
-    return undefined;
-  }
-  return qm;
-}
-
-/** LEGACY_GO_MOD is the go.mod a proxy synthesizes for a version without one (modfetch.LegacyGoMod). */
-function legacyGoMod(path: string): string {
-  return /^[A-Za-z0-9_./~+-]+$/.test(path) ? `module ${path}\n` : `module ${JSON.stringify(path)}\n`;
-}
-
-/** queryProxy resolves query against one proxy repo (modload.queryProxy). */
-async function queryProxy(repo: ProxyRepo, path: string, query: string, options: QueryOptions): Promise<RevInfo> {
-  const current = options.current ?? '';
-  if (current !== '' && current !== 'none' && !semver.isValid(current)) {
-    throw queryError(path, query, `invalid previous version ${JSON.stringify(current)}`);
-  }
-  const allowed = async (v: string) => (options.allowed ? await options.allowed({ path, version: v }) : true);
-  const qm = newQueryMatcher(path, query, current);
-  if (qm === undefined) {
-    throw new GoproxyError(
-      'ERR_GOPROXY_REVISION_UNSUPPORTED',
-      `${path}@${query}: revision queries (branches, tags that are not semantic versions, commit hashes) are not supported by modrescue; use a semantic version or run the go command`,
-      { path, version: query, query },
-    );
-  }
-  if (qm.canStat) {
-    let info: RevInfo;
-    try {
-      info = await repo.stat(query);
-    } catch (err) {
-      // A +metadata version may be tagged without the suffix (semver says they are equal).
-      const canon = module.canonicalVersion(query);
-      if (canon === '' || canon === query) throw err;
-      try {
-        info = await repo.stat(canon);
-      } catch (err2) {
-        if (err2 instanceof GoproxyError && err2.notFound) throw err;
-        throw err2;
+/** queryProxy resolves query against one proxy repo (modload.queryProxy; see query.ts). */
+function queryProxy(repo: ProxyRepo, path: string, query: string, options: QueryOptions): Promise<RevInfo> {
+  const allowed = options.allowed;
+  return queryRepo(repo, path, query, {
+    current: options.current ?? '',
+    ...(allowed ? { allowed: (version: string) => allowed({ path, version }) } : {}),
+    isNotFound: (err) => err instanceof GoproxyError && err.notFound,
+    error: (f) => {
+      switch (f.kind) {
+        case 'query':
+          return new GoproxyError('ERR_GOPROXY_QUERY', f.message, { path, version: query, query });
+        case 'revision':
+          return new GoproxyError('ERR_GOPROXY_REVISION_UNSUPPORTED', f.message, { path, version: query, query });
+        case 'disallowed':
+          return new GoproxyError('ERR_GOPROXY_NO_MATCH', f.message, { path, version: f.version, query });
+        case 'no-match':
+          return new GoproxyError('ERR_GOPROXY_NO_MATCH', f.message, { path, version: '', query });
       }
-    }
-    if (!(await allowed(info.version))) {
-      throw new GoproxyError('ERR_GOPROXY_NO_MATCH', `${path}@${info.version}: disallowed module version`, {
-        path,
-        version: info.version,
-        query,
-      });
-    }
-    return info;
-  }
-
-  const versions = await repo.versions(qm.prefix);
-  const allows = async (v: string) =>
-    (qm.prefix === '' || v.startsWith(qm.prefix)) && (!qm.filter || qm.filter(v)) && (await allowed(v));
-
-  // filterVersions: releases and prereleases, dropping +incompatible versions above a
-  // compatible version that has its own go.mod (golang.org/issue/34165).
-  const releases: string[] = [];
-  const prereleases: string[] = [];
-  let needIncompatible = qm.preferIncompatible;
-  let lastCompatible = '';
-  for (const v of versions) {
-    if (!(await allows(v))) continue;
-    if (!needIncompatible) {
-      if (!v.endsWith('+incompatible')) lastCompatible = v;
-      else if (lastCompatible !== '') {
-        const mod = new TextDecoder().decode(await repo.goMod(lastCompatible));
-        if (mod !== legacyGoMod(path)) break;
-        needIncompatible = true;
-      }
-    }
-    (semver.prerelease(v) !== '' ? prereleases : releases).push(v);
-  }
-
-  const lookup = async (v: string): Promise<RevInfo> => {
-    const rev = await repo.stat(v);
-    if (
-      (query === 'upgrade' || query === 'patch') &&
-      module.isPseudoVersion(current) &&
-      rev.time !== '0001-01-01T00:00:00Z'
-    ) {
-      // Do not "upgrade" from a pseudo-version to something chronologically older.
-      let currentTime: number | undefined;
-      try {
-        currentTime = module.pseudoVersionTime(current).getTime();
-      } catch {
-        currentTime = undefined;
-      }
-      if (currentTime !== undefined && Date.parse(rev.time) < currentTime) return repo.stat(current);
-    }
-    return rev;
-  };
-
-  if (qm.preferLower) {
-    if (releases.length > 0) return lookup(releases[0]!);
-    if (prereleases.length > 0) return lookup(prereleases[0]!);
-  } else {
-    if (releases.length > 0) return lookup(releases[releases.length - 1]!);
-    if (prereleases.length > 0) return lookup(prereleases[prereleases.length - 1]!);
-  }
-
-  if (qm.mayUseLatest) {
-    try {
-      const latest = await repo.latest();
-      if (await allows(latest.version)) return lookup(latest.version);
-    } catch (err) {
-      if (!(err instanceof GoproxyError) || !err.notFound) throw err;
-    }
-  }
-
-  if ((query === 'upgrade' || query === 'patch') && current !== '' && current !== 'none') {
-    // upgrade and patch may stay on the current version.
-    return lookup(current);
-  }
-  const suffix =
-    (query === 'upgrade' || query === 'patch') && current !== '' && current !== 'none'
-      ? ` (current version is ${current})`
-      : '';
-  throw new GoproxyError('ERR_GOPROXY_NO_MATCH', `no matching versions for query ${JSON.stringify(query)}${suffix}`, {
-    path,
-    version: '',
-    query,
+    },
   });
 }

@@ -357,6 +357,14 @@ describe('GOPROXY client against the loopback test proxy', () => {
     expect((await c.query('rsc.io/quote', 'latest', { allowed: (m) => m.version !== 'v1.5.2' })).version).toBe(
       'v1.5.1',
     );
+    // upgrade may stay on the current version only when it is allowed (modload.queryProxy).
+    const notAllowed = { current: 'v1.3.1', allowed: (m: { version: string }) => m.version !== 'v1.3.1' };
+    expect((await c.query('rsc.io/sampler', 'upgrade', { current: 'v1.3.1' })).version).toBe('v1.3.1');
+    const stay = await rejects(c.query('rsc.io/sampler', 'upgrade', notAllowed));
+    expect([stay.code, stay.message]).toEqual([
+      'ERR_GOPROXY_NO_MATCH',
+      'rsc.io/sampler@v1.3.1: disallowed module version',
+    ]);
   });
 
   it('uses @latest when the list has no tagged versions', async () => {
@@ -493,6 +501,13 @@ describe('differential: error wording and queries vs Go 1.19', () => {
     const want = JSON.parse(r.stdout) as { Version: string };
     const got = await createGoproxyClient({ fetch: http, proxy: proxy.url }).query(mod, query);
     expect(got.version).toBe(want.Version);
+  });
+
+  it.each(['<v1.\x01', '>=v1.2\u00ad'])('a malformed range %j is worded and quoted as go list -m', async (query) => {
+    const want = await goErr(proxy.url, ['list', '-m', `rsc.io/quote@${query}`]);
+    const e = await rejects(createGoproxyClient({ fetch: http, proxy: proxy.url }).query('rsc.io/quote', query));
+    expect(e.code).toBe('ERR_GOPROXY_QUERY');
+    expect(`rsc.io/quote@${query}: ${e.message}`).toBe(want);
   });
 });
 

@@ -16,8 +16,11 @@ import { cachePath, downloadDirReady } from './source.js';
 import { key } from '../mvs/index.js';
 import { CodedError } from '../internal/errors.js';
 import { retractionsFor, type Loader, type ModuleGraph, type Requirements } from './load.js';
-import { query as queryModule } from './query.js';
+import { isNotFound, query as queryModule } from './query.js';
+import { isRevisionQuery } from '../goproxy/query.js';
 import type { GoModRetract, ModuleVersion, VersionInfo } from './types.js';
+
+export { isRevisionQuery };
 
 /** ModulePublic mirrors cmd/go's modinfo.ModulePublic (field order = JSON order). */
 export interface ModulePublic {
@@ -81,12 +84,6 @@ function isFile(p: string): boolean {
 /** errMessage returns an error's message. */
 function errMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-/** isNotFound reports whether e means "no such module or version" (fs.ErrNotExist in the go command). */
-function isNotFound(e: unknown): boolean {
-  if (!(e instanceof CodedError)) return false;
-  return e.fields['notFound'] === true || e.code === 'ERR_MODLOAD_NOT_IN_CACHE';
 }
 
 /** isNoMatch reports whether e is a NoMatchingVersionError. */
@@ -521,24 +518,6 @@ export async function runBounded<T>(jobs: ReadonlyArray<() => Promise<T>>, limit
   };
   await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
   return out;
-}
-
-/** isRevisionQuery reports whether vers names one revision rather than a range (modload.IsRevisionQuery). */
-export function isRevisionQuery(vers: string): boolean {
-  if (vers === 'latest' || vers === 'upgrade' || vers === 'patch' || vers.startsWith('<') || vers.startsWith('>')) {
-    return false;
-  }
-  return !(semver.isValid(vers) && isSemverPrefix(vers));
-}
-
-/** isSemverPrefix reports whether v is "vX" or "vX.Y" (a version prefix query). */
-function isSemverPrefix(v: string): boolean {
-  let dots = 0;
-  for (const c of v) {
-    if (c === '-' || c === '+') return false;
-    if (c === '.' && ++dots >= 2) return false;
-  }
-  return true;
 }
 
 /**

@@ -14,7 +14,7 @@
 import { CodedError } from '../internal/errors.js';
 import * as semver from '../semver/index.js';
 import * as module from '../module/index.js';
-import { autoQuote } from '../modfile/rule.js';
+import { checkQueryCurrent, noMatchMessage, queryRepo, type QueryFailure } from '../goproxy/query.js';
 import type { Loader } from './load.js';
 import type { ModuleVersion, VersionInfo } from './types.js';
 
@@ -24,11 +24,7 @@ export type Allowed = (m: ModuleVersion) => Promise<true | 'disallowed' | Error>
 /** NoMatchingVersionError is the go command's "no matching versions for query" error. */
 export class NoMatchingVersionError extends CodedError {
   constructor(p: string, query: string, current: string) {
-    const suffix =
-      (query === 'upgrade' || query === 'patch') && current !== '' && current !== 'none'
-        ? ` (current version is ${current})`
-        : '';
-    super('ERR_GOPROXY_NO_MATCH', `no matching versions for query ${module.goQuote(query)}${suffix}`, {
+    super('ERR_GOPROXY_NO_MATCH', noMatchMessage(query, current), {
       path: p,
       query,
       notFound: false,
@@ -41,16 +37,12 @@ interface VersionRepo {
   versions(prefix: string): Promise<string[]>;
   stat(rev: string): Promise<VersionInfo>;
   latest(): Promise<VersionInfo>;
+  goMod(version: string): Promise<Uint8Array>;
 }
 
 /** isNotFound reports whether e means "does not exist" (fs.ErrNotExist). */
 export function isNotFound(e: unknown): boolean {
   return e instanceof CodedError && (e.fields['notFound'] === true || e.code === 'ERR_MODLOAD_NOT_IN_CACHE');
-}
-
-/** legacyGoMod is the go.mod the go command synthesises for a module without one (modfetch.LegacyGoMod). */
-function legacyGoMod(p: string): string {
-  return `module ${autoQuote(p)}\n`;
 }
 
 /** lookupRepo returns the repository of p: the supply's, wrapped when the main module replaces p. */
@@ -72,6 +64,7 @@ function lookupRepo(loader: Loader, p: string): VersionRepo {
         if (!src.latest) throw new CodedError('ERR_GOPROXY_NOT_FOUND', `${p}: no latest version`, { notFound: true });
         return src.latest(p);
       },
+      goMod: (version) => src.goMod({ path: p, version }),
     };
   } else {
     base = {
@@ -82,6 +75,7 @@ function lookupRepo(loader: Loader, p: string): VersionRepo {
       latest: async () => {
         throw pathErr;
       },
+      goMod: (version) => src.goMod({ path: p, version }),
     };
   }
   const replaced = highestReplaced(loader, p);
@@ -144,6 +138,7 @@ function lookupRepo(loader: Loader, p: string): VersionRepo {
       if (err !== undefined || semver.compare(v, info!.version) > 0) return replacementStat(v);
       return info!;
     },
+    goMod: base.goMod,
   };
 }
 
@@ -168,7 +163,8 @@ function highestReplaced(loader: Loader, p: string): string | undefined {
  * query resolves p@q as modload.Query does. current is the currently selected version
  * ("none" when there is none, "" when unknown); allowed may be undefined (everything
  * allowed). It rejects with NoMatchingVersionError, the go command's errors for a
- * malformed query, or the supply's error.
+ * malformed query, or the supply's error. The matching itself is goproxy's queryRepo,
+ * run over the replacement-aware repository of p.
  */
 export async function query(
   loader: Loader,
@@ -177,9 +173,19 @@ export async function query(
   current: string,
   allowed?: Allowed,
 ): Promise<VersionInfo> {
-  if (current !== '' && current !== 'none' && !semver.isValid(current)) {
-    throw new CodedError('ERR_MODLOAD_QUERY', `invalid previous version ${module.goQuote(current)}`, { path: p });
-  }
+  const fail = (f: QueryFailure): Error => {
+    switch (f.kind) {
+      case 'query':
+        return new CodedError('ERR_MODLOAD_QUERY', f.message, { path: p });
+      case 'revision':
+        return new CodedError('ERR_GOPROXY_REVISION_UNSUPPORTED', f.message, { path: p, version: q, query: q });
+      case 'disallowed':
+        return new CodedError('ERR_MODLOAD_DISALLOWED', f.message, { path: p, version: f.version });
+      case 'no-match':
+        return new NoMatchingVersionError(p, q, current);
+    }
+  };
+  checkQueryCurrent(current, fail);
   if (loader.options.buildMod === 'vendor') {
     const reason = loader.options.buildModReason ?? '';
     throw new CodedError(
@@ -188,7 +194,6 @@ export async function query(
       { path: p },
     );
   }
-  const allow: Allowed = allowed ?? (async () => true);
   if (loader.mains.some((mm) => mm.path === p) && (q === 'upgrade' || q === 'patch')) return { version: '' };
   if (p === 'std' || p === 'cmd') {
     throw new CodedError(
@@ -197,193 +202,10 @@ export async function query(
       { path: p },
     );
   }
-  const repo = lookupRepo(loader, p);
-  const qm = newQueryMatcher(p, q, current);
-  if (qm === 'revision') {
-    throw new CodedError(
-      'ERR_GOPROXY_REVISION_UNSUPPORTED',
-      `${p}@${q}: revision queries (branches, tags that are not semantic versions, commit hashes) are not supported by modrescue; use a semantic version or run the go command`,
-      { path: p, version: q, query: q },
-    );
-  }
-  if (qm.canStat) {
-    let info: VersionInfo;
-    try {
-      info = await repo.stat(q);
-    } catch (err) {
-      const canon = module.canonicalVersion(q);
-      if (canon === '' || canon === q) throw err;
-      try {
-        info = await repo.stat(canon);
-      } catch (err2) {
-        if (!isNotFound(err2)) throw err2;
-        throw err;
-      }
-    }
-    const a = await allow({ path: p, version: info.version });
-    if (a === 'disallowed') {
-      throw new CodedError('ERR_MODLOAD_DISALLOWED', `${p}@${info.version}: disallowed module version`, {
-        path: p,
-        version: info.version,
-      });
-    }
-    return info;
-  }
-
-  const allows = async (v: string): Promise<boolean> =>
-    (qm.prefix === '' || v.startsWith(qm.prefix)) &&
-    (!qm.filter || qm.filter(v)) &&
-    (await allow({ path: p, version: v })) !== 'disallowed';
-
-  const versions = await repo.versions(qm.prefix);
-  const releases: string[] = [];
-  const prereleases: string[] = [];
-  let needIncompatible = qm.preferIncompatible;
-  let lastCompatible = '';
-  for (const v of versions) {
-    if (!(await allows(v))) continue;
-    if (!needIncompatible) {
-      if (!v.endsWith('+incompatible')) {
-        lastCompatible = v;
-      } else if (lastCompatible !== '') {
-        const src = loader.options.source;
-        const data = new TextDecoder().decode(await src.goMod({ path: p, version: lastCompatible }));
-        if (data !== legacyGoMod(p)) break;
-        needIncompatible = true;
-      }
-    }
-    (semver.prerelease(v) !== '' ? prereleases : releases).push(v);
-  }
-
-  const lookup = async (v: string): Promise<VersionInfo> => {
-    const rev = await repo.stat(v);
-    if ((q === 'upgrade' || q === 'patch') && module.isPseudoVersion(current) && rev.time && rev.time !== ZERO) {
-      let currentTime: number | undefined;
-      try {
-        currentTime = module.pseudoVersionTime(current).getTime();
-      } catch {
-        currentTime = undefined;
-      }
-      if (currentTime !== undefined && Date.parse(rev.time) < currentTime) {
-        if ((await allow({ path: p, version: current })) === 'disallowed') {
-          throw new CodedError('ERR_MODLOAD_DISALLOWED', `${p}@${current}: disallowed module version`, { path: p });
-        }
-        return repo.stat(current);
-      }
-    }
-    return rev;
-  };
-
-  if (qm.preferLower) {
-    if (releases.length > 0) return lookup(releases[0]!);
-    if (prereleases.length > 0) return lookup(prereleases[0]!);
-  } else {
-    if (releases.length > 0) return lookup(releases[releases.length - 1]!);
-    if (prereleases.length > 0) return lookup(prereleases[prereleases.length - 1]!);
-  }
-  if (qm.mayUseLatest) {
-    let latest: VersionInfo | undefined;
-    try {
-      latest = await repo.latest();
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-    }
-    if (latest && (await allows(latest.version))) return lookup(latest.version);
-  }
-  if ((q === 'upgrade' || q === 'patch') && current !== '' && current !== 'none') {
-    if ((await allow({ path: p, version: current })) === 'disallowed') {
-      throw new CodedError('ERR_MODLOAD_DISALLOWED', `${p}@${current}: disallowed module version`, { path: p });
-    }
-    return lookup(current);
-  }
-  throw new NoMatchingVersionError(p, q, current);
-}
-
-const ZERO = '0001-01-01T00:00:00Z';
-
-/** QueryMatcher is modload's queryMatcher. */
-interface QueryMatcher {
-  prefix: string;
-  filter?: (v: string) => boolean;
-  canStat: boolean;
-  preferLower: boolean;
-  mayUseLatest: boolean;
-  preferIncompatible: boolean;
-}
-
-/** isSemverPrefix reports whether v is "vX" or "vX.Y" (no patch, prerelease or build). */
-function isSemverPrefix(v: string): boolean {
-  let dots = 0;
-  for (const c of v) {
-    if (c === '-' || c === '+') return false;
-    if (c === '.' && ++dots >= 2) return false;
-  }
-  return true;
-}
-
-/** newQueryMatcher parses a query (modload.newQueryMatcher); "revision" for non-semver revisions. */
-function newQueryMatcher(p: string, q: string, current: string): QueryMatcher | 'revision' {
-  const bad = (v: string) =>
-    new CodedError('ERR_MODLOAD_QUERY', `invalid semantic version ${module.goQuote(v)} in range ${module.goQuote(q)}`, {
-      path: p,
-    });
-  const matchesMajor = (v: string) => {
-    const split = module.splitPathVersion(p);
-    return split.ok && module.checkPathMajor(v, split.pathMajor) === undefined;
-  };
-  const qm: QueryMatcher = {
-    prefix: '',
-    canStat: false,
-    preferLower: false,
-    mayUseLatest: false,
-    preferIncompatible: current.endsWith('+incompatible'),
-  };
-  const range = (op: string, cmp: (c: number) => boolean, lower: boolean, noPrefix: boolean) => {
-    const v = q.slice(op.length);
-    if (!semver.isValid(v)) throw bad(v);
-    if (noPrefix && isSemverPrefix(v)) {
-      throw new CodedError(
-        'ERR_MODLOAD_QUERY',
-        `ambiguous semantic version ${module.goQuote(v)} in range ${module.goQuote(q)}`,
-        { path: p },
-      );
-    }
-    qm.filter = (mv) => cmp(semver.compare(mv, v));
-    qm.preferLower = lower;
-    if (!matchesMajor(v)) qm.preferIncompatible = true;
-  };
-  if (q === 'latest') qm.mayUseLatest = true;
-  else if (q === 'upgrade') {
-    if (current === '' || current === 'none') qm.mayUseLatest = true;
-    else {
-      qm.mayUseLatest = module.isPseudoVersion(current);
-      qm.filter = (mv) => semver.compare(mv, current) >= 0;
-    }
-  } else if (q === 'patch') {
-    if (current === '' || current === 'none') {
-      throw new CodedError(
-        'ERR_MODLOAD_QUERY',
-        `can't query version "patch" of module ${p}: no existing version is required`,
-        { path: p },
-      );
-    }
-    qm.mayUseLatest = module.isPseudoVersion(current);
-    qm.prefix = semver.majorMinor(current) + '.';
-    qm.filter = (mv) => semver.compare(mv, current) >= 0;
-  } else if (q.startsWith('<=')) range('<=', (c) => c <= 0, false, true);
-  else if (q.startsWith('<')) range('<', (c) => c < 0, false, false);
-  else if (q.startsWith('>=')) range('>=', (c) => c >= 0, true, false);
-  else if (q.startsWith('>')) range('>', (c) => c > 0, true, true);
-  else if (semver.isValid(q)) {
-    if (isSemverPrefix(q)) {
-      qm.prefix = q + '.';
-      qm.filter = (mv) => semver.compare(mv, q) >= 0;
-    } else {
-      qm.canStat = true;
-      qm.filter = (mv) => semver.compare(mv, q) === 0;
-      qm.prefix = semver.canonical(q);
-    }
-    if (!matchesMajor(q)) qm.preferIncompatible = true;
-  } else return 'revision';
-  return qm;
+  return queryRepo(lookupRepo(loader, p), p, q, {
+    current,
+    ...(allowed ? { allowed: async (version: string) => (await allowed({ path: p, version })) !== 'disallowed' } : {}),
+    isNotFound,
+    error: fail,
+  });
 }
