@@ -9,8 +9,7 @@ import path from 'node:path';
 import { CodedError } from '../shared/errors.js';
 import { createGoproxyClient, type GoproxyClient } from '../mod/goproxy/index.js';
 import * as modcache from '../mod/modcache/index.js';
-import { createFetcher, GoSumState, type SumDB } from '../mod/modfetch/index.js';
-import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from '../mod/sumdb/index.js';
+import { createFetcher, createSumDB, GoSumState } from '../mod/modfetch/index.js';
 import { hashGoMod, hashZip } from '../mod/sumdb/dirhash/index.js';
 import { errorMessage } from '../doctor/util.js';
 import type { PlanContext } from './context.js';
@@ -44,21 +43,16 @@ export async function fillCache(pc: PlanContext, cache: string, modules: readonl
   const client = proxyClient(pc);
   const locker = modcache.createFileLocker();
   try {
-    let sumdb: SumDB | undefined;
-    const gosumdb = pc.v('GOSUMDB');
-    if (gosumdb !== 'off') {
-      const gopath = pc.v('GOPATH').split(':')[0] ?? '';
-      const db = createGoSumdb({
-        config: parseGOSUMDB(gosumdb),
-        proxies: client.proxies,
-        fetch,
-        sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
-        modCacheDir: cache,
-        timeoutMs: pc.timeoutMs,
-        ...(pc.ctx.signal ? { signal: pc.ctx.signal } : {}),
-      });
-      sumdb = { use: (p) => useSumDB(gosumdb, pc.v('GONOSUMDB'), p), check: (m, h) => checkSumDB(db, m, h) };
-    }
+    const sumdb = createSumDB({
+      gosumdb: pc.v('GOSUMDB'),
+      gonosumdb: pc.v('GONOSUMDB'),
+      gopath: pc.v('GOPATH'),
+      proxies: client.proxies,
+      fetch,
+      modcache: cache,
+      timeoutMs: pc.timeoutMs,
+      ...(pc.ctx.signal ? { signal: pc.ctx.signal } : {}),
+    });
     const goSum = new GoSumState({
       file: pc.hasGoMod ? path.join(pc.root, 'go.sum') : '',
       locker,

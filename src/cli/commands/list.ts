@@ -21,7 +21,7 @@ import { redact, redactUrl } from '../../shared/redact.js';
 import type { HttpClient } from '../../mod/web/index.js';
 import type { GoproxyClient } from '../../mod/goproxy/index.js';
 import type { FileLocker } from '../../mod/modcache/index.js';
-import type { Fetcher, GoSumState, SumDB } from '../../mod/modfetch/index.js';
+import type { Fetcher, GoSumState } from '../../mod/modfetch/index.js';
 import { readGoSum } from '../../mod/gosum/index.js';
 import type { ModuleVersion } from '../../mod/mvs/index.js';
 // The tracing commands import the modload files they use (not its index), and the
@@ -298,11 +298,10 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
   let supply: Promise<Supply> | undefined;
   const getSupply = (): Promise<Supply> =>
     (supply ??= (async () => {
-      const [modcache, modfetch, goproxy, sumdbPkg] = await Promise.all([
+      const [modcache, modfetch, goproxy] = await Promise.all([
         import('../../mod/modcache/index.js'),
         import('../../mod/modfetch/index.js'),
         import('../../mod/goproxy/index.js'),
-        import('../../mod/sumdb/index.js'),
       ]);
       modcache.checkCacheDir(modcacheDir);
       fetch = lazyHttpClient(env);
@@ -314,26 +313,16 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
         noProxy: v('GONOPROXY'),
         signal: ctx.io.signal,
       });
-      let sumdb: SumDB | undefined;
-      const gosumdb = v('GOSUMDB');
-      if (gosumdb !== 'off') {
-        const config = sumdbPkg.parseGOSUMDB(gosumdb);
-        const gopath = v('GOPATH').split(':')[0] ?? '';
-        const db = sumdbPkg.createGoSumdb({
-          config,
-          proxies: client.proxies,
-          fetch,
-          sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
-          modCacheDir: modcacheDir,
-          ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-          onSecurityError: (msg) => (security ??= msg),
-        });
-        const gonosumdb = v('GONOSUMDB');
-        sumdb = {
-          use: (p) => sumdbPkg.useSumDB(gosumdb, gonosumdb, p),
-          check: (m, h) => sumdbPkg.checkSumDB(db, m, h),
-        };
-      }
+      const sumdb = modfetch.createSumDB({
+        gosumdb: v('GOSUMDB'),
+        gonosumdb: v('GONOSUMDB'),
+        gopath: v('GOPATH'),
+        proxies: client.proxies,
+        fetch,
+        modcache: modcacheDir,
+        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+        onSecurityError: (msg) => (security ??= msg),
+      });
       const goSum = new modfetch.GoSumState({
         file: goSumFile,
         locker: readOnlyWhenMissing(locker, goSumFile),

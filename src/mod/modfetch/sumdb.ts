@@ -22,6 +22,8 @@ export interface SumDBOptions {
   readonly fetch: FetchLike;
   /** $GOMODCACHE (lookups and tiles are cached under cache/download/sumdb). */
   readonly modcache: string;
+  /** Bounds every checksum-database request (createGoSumdb's default when absent). */
+  readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   /** Receives the SECURITY ERROR text of a misbehaving database (the command then fails). */
   readonly onSecurityError?: (msg: string) => void;
@@ -43,6 +45,7 @@ export function createSumDB(options: SumDBOptions): SumDB | undefined {
     fetch: options.fetch,
     sumdbDir: gopath === '' ? undefined : path.join(gopath, 'pkg', 'sumdb'),
     modCacheDir: options.modcache,
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onSecurityError ? { onSecurityError: options.onSecurityError } : {}),
   });
