@@ -10,6 +10,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import { isUnknownAuthority, rfc3339, validityPeriodError } from '../mod/web/x509.js';
 
 /** ProbeStep is the outcome of one step. */
 export interface ProbeStep {
@@ -141,23 +142,9 @@ export async function extraCAs(certFile: string, certDir: string): Promise<strin
   return out;
 }
 
-const UNKNOWN_AUTHORITY = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-]);
-
 /** firstOf returns a certificate field's first value (fields repeat as arrays). */
 function firstOf(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** goTime formats a date as Go's time.Time in x509 errors (RFC 3339, seconds). */
-function goTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
@@ -205,34 +192,20 @@ export async function probeTls(
       ms,
       subject: firstOf(cert.subject?.CN),
       issuer: firstOf(cert.issuer?.CN),
-      validTo: validTo ? goTime(validTo) : undefined,
+      validTo: validTo ? rfc3339(validTo) : undefined,
       daysLeft: validTo ? Math.floor((validTo.getTime() - now) / 86_400_000) : undefined,
       protocol: socket.getProtocol() ?? undefined,
     };
     // Expiry is judged against the run's clock, like the go command's x509 check against time.Now.
-    if (validTo && now > validTo.getTime()) {
-      return {
-        ...info,
-        ok: false,
-        code: 'CERT_EXPIRED',
-        error: `x509: certificate has expired or is not yet valid: current time ${goTime(new Date(now))} is after ${goTime(validTo)}`,
-      };
-    }
-    if (validFrom && now < validFrom.getTime()) {
-      return {
-        ...info,
-        ok: false,
-        code: 'CERT_EXPIRED',
-        error: `x509: certificate has expired or is not yet valid: current time ${goTime(new Date(now))} is before ${goTime(validFrom)}`,
-      };
-    }
+    const period = validityPeriodError(new Date(now), validFrom, validTo);
+    if (period) return { ...info, ok: false, code: 'CERT_EXPIRED', error: period.goDetail };
     const authErr = socket.authorizationError as unknown as string | Error | null;
     const authCode =
       typeof authErr === 'string' ? authErr : ((authErr as { code?: string } | null)?.code ?? authErr?.message);
     // Expiry is judged above (by the run's clock) and the host name below (as Go words it).
     const judgedElsewhere = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'];
     if (authCode && !judgedElsewhere.includes(authCode)) {
-      if (UNKNOWN_AUTHORITY.has(authCode)) {
+      if (isUnknownAuthority(authCode)) {
         return {
           ...info,
           ok: false,

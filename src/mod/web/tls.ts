@@ -8,9 +8,11 @@
  * (not enforced), and verifyPeer enforces it afterwards — every check still happens, and
  * a failure destroys the socket before any byte of the request is sent.
  */
-import { checkServerIdentity, type PeerCertificate, type TLSSocket } from 'node:tls';
-import { isIP } from 'node:net';
+import { checkServerIdentity, type TLSSocket } from 'node:tls';
 import { buildConnector } from 'undici';
+import { goHostnameError, isUnknownAuthority, validityPeriodError } from './x509.js';
+
+export { goHostnameError } from './x509.js';
 
 /** CertificateError is the error verifyPeer returns: a Node/OpenSSL-style code plus Go's text. */
 export interface CertificateError extends Error {
@@ -22,44 +24,6 @@ export interface CertificateError extends Error {
 function certError(code: string, goDetail: string): CertificateError {
   return Object.assign(new Error(goDetail), { code, goDetail });
 }
-
-/** rfc3339 formats a time as Go's time.RFC3339 in UTC (`2006-01-02T15:04:05Z`). */
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/**
- * goHostnameError words a host-name mismatch as x509.HostnameError does: the IP SANs for an
- * IP host ("doesn't contain any IP SANs" when there are none), else the DNS SANs.
- */
-export function goHostnameError(host: string, cert: Pick<PeerCertificate, 'subjectaltname' | 'subject'>): string {
-  const sans = (cert.subjectaltname ?? '').split(/,\s*/).filter((s) => s !== '');
-  const dns = sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
-  const ips = sans.filter((s) => s.startsWith('IP Address:')).map((s) => s.slice('IP Address:'.length));
-  const cn = (cert.subject as { CN?: string } | undefined)?.CN;
-  if (sans.length === 0 && cn !== undefined && cn.toLowerCase() === host.toLowerCase()) {
-    return 'x509: certificate relies on legacy Common Name field, use SANs instead';
-  }
-  let valid: string;
-  if (isIP(host) !== 0) {
-    if (ips.length === 0) return `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs`;
-    valid = ips.join(', ');
-  } else {
-    valid = dns.join(', ');
-  }
-  if (valid === '') return `x509: certificate is not valid for any names, but wanted to match ${host}`;
-  return `x509: certificate is valid for ${valid}, not ${host}`;
-}
-
-/** UNKNOWN_AUTHORITY are the OpenSSL verification codes Go reports as "signed by unknown authority". */
-const UNKNOWN_AUTHORITY = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-]);
 
 /**
  * verifyPeer checks a completed TLS handshake to host in Go's order — leaf validity period,
@@ -75,25 +39,13 @@ export function verifyPeer(sock: TLSSocket, host: string, now: Date = new Date()
       ? undefined
       : certError(authCode || 'CERT_UNTRUSTED', 'x509: certificate signed by unknown authority');
   }
-  const from = new Date(cert.valid_from);
-  const to = new Date(cert.valid_to);
-  if (now.getTime() > to.getTime()) {
-    return certError(
-      'CERT_HAS_EXPIRED',
-      `x509: certificate has expired or is not yet valid: current time ${rfc3339(now)} is after ${rfc3339(to)}`,
-    );
-  }
-  if (now.getTime() < from.getTime()) {
-    return certError(
-      'CERT_NOT_YET_VALID',
-      `x509: certificate has expired or is not yet valid: current time ${rfc3339(now)} is before ${rfc3339(from)}`,
-    );
-  }
+  const period = validityPeriodError(now, new Date(cert.valid_from), new Date(cert.valid_to));
+  if (period) return certError(period.code, period.goDetail);
   if (checkServerIdentity(host, cert) !== undefined) {
     return certError('ERR_TLS_CERT_ALTNAME_INVALID', goHostnameError(host, cert));
   }
   if (!sock.authorized) {
-    if (UNKNOWN_AUTHORITY.has(authCode)) return certError(authCode, 'x509: certificate signed by unknown authority');
+    if (isUnknownAuthority(authCode)) return certError(authCode, 'x509: certificate signed by unknown authority');
     if (authCode === 'CERT_HAS_EXPIRED' || authCode === 'CERT_NOT_YET_VALID') {
       // An intermediate or root outside its validity period.
       return certError(authCode, 'x509: certificate has expired or is not yet valid');
