@@ -17,15 +17,7 @@ import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
 import type { GoEnv } from '../../shared/goenv.js';
 import { redact } from '../../shared/redact.js';
-import { decompressIfGzip, readLogFile } from '../../triage/index.js';
-import {
-  openGithub,
-  openGitlab,
-  openJenkins,
-  openUrl,
-  parseGithubSpec,
-  parseGitlabSpec,
-} from '../../triage/sources.js';
+import { logHttpClient, openLog, secretReader } from '../log-source.js';
 import {
   closingLine,
   createExampleWorld,
@@ -122,8 +114,8 @@ function colors(on: boolean): Style {
   return { bold: pc.bold, dim: pc.dim, green: pc.green, red: pc.red, yellow: pc.yellow };
 }
 
-/** openLog opens the log argument with triage's sources (the same inputs `modrescue triage` reads). */
-function openLog(
+/** openRespondLog opens the log argument with triage's sources (the same inputs `modrescue triage` reads); none is fine. */
+function openRespondLog(
   ctx: CliContext,
   env: Readonly<Record<string, string | undefined>>,
   args: string[],
@@ -135,49 +127,23 @@ function openLog(
   if (sources.length === 0) return undefined;
   if (sources.length > 1)
     throw usageError('respond: give one log: a file, -, a URL, or one of --github/--gitlab/--jenkins');
-  const secret = (name: string) => {
-    const s = env[name];
-    if (s) secrets.push(s);
-    return s || undefined;
-  };
-  const signal = ctx.io.signal;
-  if (str('github') !== undefined) {
-    return openGithub(
-      {
-        fetch: http(),
-        signal,
-        api: str('github-api') ?? 'https://api.github.com',
-        token: secret('GITHUB_TOKEN') ?? secret('GH_TOKEN'),
-      },
-      parseGithubSpec(str('github')!),
-    );
-  }
-  if (str('gitlab') !== undefined) {
-    return openGitlab(
-      {
-        fetch: http(),
-        signal,
-        baseUrl: str('gitlab-url') ?? env['CI_SERVER_URL'] ?? 'https://gitlab.com',
-        token: secret('GITLAB_TOKEN'),
-        jobToken: secret('CI_JOB_TOKEN'),
-      },
-      parseGitlabSpec(str('gitlab')!),
-    );
-  }
-  if (str('jenkins') !== undefined) {
-    return openJenkins(
-      { fetch: http(), signal, user: env['JENKINS_USER'], token: secret('JENKINS_TOKEN') },
-      str('jenkins')!,
-    );
-  }
-  const arg = args[0]!;
-  if (/^https?:\/\//.test(arg)) return openUrl({ fetch: http(), signal }, arg, {});
-  if (arg === '-') {
-    const stdin = ctx.io.stdin;
-    if (!stdin) throw new CodedError('ERR_RESPOND_LOG_UNREADABLE', 'respond: standard input is not available');
-    return { name: 'standard input', chunks: decompressIfGzip(stdin as AsyncIterable<Uint8Array>, 'standard input') };
-  }
-  return { name: arg, chunks: readLogFile(ctx.resolve(arg)) };
+  return openLog(
+    ctx,
+    {
+      github: str('github'),
+      githubApi: str('github-api'),
+      gitlab: str('gitlab'),
+      gitlabUrl: str('gitlab-url'),
+      jenkins: str('jenkins'),
+      arg: args[0],
+    },
+    {
+      env,
+      http,
+      secret: secretReader(env, secrets),
+      noStdin: () => new CodedError('ERR_RESPOND_LOG_UNREADABLE', 'respond: standard input is not available'),
+    },
+  );
 }
 
 /**
@@ -313,20 +279,10 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
         return client(url, init);
       };
   let logClient: HttpClient | undefined;
-  const http = (): FetchLike => {
-    logClient ??= createHttpClient({
-      httpProxy: env['HTTP_PROXY'] ?? env['http_proxy'],
-      httpsProxy: env['HTTPS_PROXY'] ?? env['https_proxy'],
-      noProxy: env['NO_PROXY'] ?? env['no_proxy'],
-      timeoutMs: 120_000,
-      connectTimeoutMs: 15_000,
-      retries: 2,
-    });
-    return logClient;
-  };
+  const http = (): FetchLike => (logClient ??= logHttpClient(env, 120_000, 15_000));
 
   try {
-    const log = openLog(ctx, env, logArgs, str, http, secrets);
+    const log = openRespondLog(ctx, env, logArgs, str, http, secrets);
     if (world)
       ctx.err(
         errStyle.dim(

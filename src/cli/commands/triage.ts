@@ -8,30 +8,13 @@
 import type { CliContext } from '../context.js';
 import { parseDuration, parseFlags, usageError } from '../flags.js';
 import { EXIT } from '../exit.js';
-import { createHttpClient } from '../../mod/web/index.js';
+import { logHttpClient, openLog, secretReader } from '../log-source.js';
 import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
 import { redact } from '../../shared/redact.js';
-import {
-  formatRuleFileError,
-  loadRuleSet,
-  readLogFile,
-  readRuleDir,
-  decompressIfGzip,
-  triageStream,
-  type RuleSource,
-} from '../../triage/index.js';
+import { formatRuleFileError, loadRuleSet, readRuleDir, triageStream, type RuleSource } from '../../triage/index.js';
 import { formatGithub, formatHuman, formatMarkdown, jsonDocument, type LineLocator } from '../../triage/format.js';
 import { PHASES, renderNotice, type Lang, type Phase } from '../../triage/notice.js';
-import {
-  openGithub,
-  openGitlab,
-  openJenkins,
-  openUrl,
-  parseGithubSpec,
-  parseGitlabSpec,
-  type LogInput,
-} from '../../triage/sources.js';
 
 export const usage = `usage: modrescue triage [flags] <file | - | url>
        modrescue triage [flags] --github owner/repo/actions/runs/<id>[/job/<id>]
@@ -139,11 +122,7 @@ async function triage(args: readonly string[], ctx: CliContext, secrets: string[
   }
 
   // Secrets that must never be printed, whatever the log or an error says.
-  const secret = (name: string) => {
-    const s = env[name];
-    if (s) secrets.push(s);
-    return s || undefined;
-  };
+  const secret = secretReader(env, secrets);
 
   // Rules.
   const extra: RuleSource[] = [];
@@ -164,77 +143,46 @@ async function triage(args: readonly string[], ctx: CliContext, secrets: string[
     throw usageError('no input: give a log file, - for standard input, a URL, or --github/--gitlab/--jenkins');
   if (sources.length > 1) throw usageError('give one input: a file, -, a URL, or one of --github/--gitlab/--jenkins');
   let fetch: FetchLike | undefined;
-  const http = (): FetchLike => {
-    fetch ??= createHttpClient({
-      httpProxy: env['HTTP_PROXY'] ?? env['http_proxy'],
-      httpsProxy: env['HTTPS_PROXY'] ?? env['https_proxy'],
-      noProxy: env['NO_PROXY'] ?? env['no_proxy'],
-      timeoutMs,
-      connectTimeoutMs: Math.min(timeoutMs, 15_000),
-      retries: 2,
-    });
-    return fetch;
-  };
+  const http = (): FetchLike => (fetch ??= logHttpClient(env, timeoutMs, Math.min(timeoutMs, 15_000)));
   const signal = ctx.io.signal;
-  let input: LogInput;
-  if (str('github') !== undefined) {
-    const token = secret('GITHUB_TOKEN') ?? secret('GH_TOKEN');
-    input = openGithub(
-      { fetch: http(), signal, api: str('github-api') ?? 'https://api.github.com', token },
-      parseGithubSpec(str('github')!),
-    );
-  } else if (str('gitlab') !== undefined) {
-    const token = secret('GITLAB_TOKEN');
-    const jobToken = secret('CI_JOB_TOKEN');
-    input = openGitlab(
-      {
-        fetch: http(),
-        signal,
-        baseUrl: str('gitlab-url') ?? env['CI_SERVER_URL'] ?? 'https://gitlab.com',
-        token,
-        jobToken,
+  const input = openLog(
+    ctx,
+    {
+      github: str('github'),
+      githubApi: str('github-api'),
+      gitlab: str('gitlab'),
+      gitlabUrl: str('gitlab-url'),
+      jenkins: str('jenkins'),
+      arg: flags.args[0],
+    },
+    {
+      env,
+      http,
+      secret,
+      urlHeaders: () => {
+        const headers: Record<string, string> = {};
+        for (const h of (v['header'] as string[] | undefined) ?? []) {
+          const i = h.indexOf(':');
+          if (i <= 0) throw usageError(`invalid --header "${redact(h)}": want 'Name: value'`);
+          headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+          secrets.push(
+            h
+              .slice(i + 1)
+              .trim()
+              .replace(/^(Bearer|Basic|token)\s+/i, ''),
+          );
+        }
+        const tokenEnv = str('token-env');
+        if (tokenEnv !== undefined) {
+          const t = secret(tokenEnv);
+          if (!t) throw usageError(`--token-env ${tokenEnv}: the variable is not set`);
+          headers['authorization'] = `Bearer ${t}`;
+        }
+        return headers;
       },
-      parseGitlabSpec(str('gitlab')!),
-    );
-  } else if (str('jenkins') !== undefined) {
-    const user = env['JENKINS_USER'];
-    const token = secret('JENKINS_TOKEN');
-    input = openJenkins({ fetch: http(), signal, user, token }, str('jenkins')!);
-  } else {
-    const arg = flags.args[0]!;
-    if (/^https?:\/\//.test(arg)) {
-      const headers: Record<string, string> = {};
-      for (const h of (v['header'] as string[] | undefined) ?? []) {
-        const i = h.indexOf(':');
-        if (i <= 0) throw usageError(`invalid --header "${redact(h)}": want 'Name: value'`);
-        headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
-        secrets.push(
-          h
-            .slice(i + 1)
-            .trim()
-            .replace(/^(Bearer|Basic|token)\s+/i, ''),
-        );
-      }
-      const tokenEnv = str('token-env');
-      if (tokenEnv !== undefined) {
-        const t = secret(tokenEnv);
-        if (!t) throw usageError(`--token-env ${tokenEnv}: the variable is not set`);
-        headers['authorization'] = `Bearer ${t}`;
-      }
-      input = openUrl({ fetch: http(), signal }, arg, headers);
-    } else if (arg === '-') {
-      const stdin = ctx.io.stdin;
-      if (!stdin) throw new CodedError('ERR_TRIAGE_INPUT_UNREADABLE', 'standard input is not available');
-      input = {
-        name: 'standard input',
-        chunks: decompressIfGzip(stdin as AsyncIterable<Uint8Array>, 'standard input'),
-        context: {},
-        files: [],
-      };
-    } else {
-      input = { name: arg, chunks: readLogFile(ctx.resolve(arg)), context: {}, files: [] };
-    }
-  }
+      noStdin: () => new CodedError('ERR_TRIAGE_INPUT_UNREADABLE', 'standard input is not available'),
+    },
+  );
 
   const result = await triageStream(input.chunks, ruleSet, signal);
   const merged = { ...result, context: { ...input.context, ...result.context } };
