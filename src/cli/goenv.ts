@@ -358,3 +358,15 @@ export async function httpClientOptions(env: GoEnv, overrides: HttpClientOptions
     ...overrides,
   };
 }
+
+/**
+ * goCacheDir returns the build cache directory the go command uses for this process
+ * environment: GOCACHE when set, else $XDG_CACHE_HOME/go-build, else $HOME/.cache/go-build
+ * (os.UserCacheDir), else '' (none can be located).
+ */
+export function goCacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env['GOCACHE']) return env['GOCACHE'];
+  if (env['XDG_CACHE_HOME']) return path.join(env['XDG_CACHE_HOME'], 'go-build');
+  const home = env['HOME'] ?? '';
+  return home ? path.join(home, '.cache', 'go-build') : '';
+}

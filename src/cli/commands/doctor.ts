@@ -5,11 +5,10 @@
  * client, chooses the progress view (live on a terminal, plain lines otherwise, colour
  * unless NO_COLOR) and prints the report.
  */
-import path from 'node:path';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { parseDuration, parseFlags, usageError } from '../flags.js';
-import { httpClientOptions, resolveGoEnv } from '../goenv.js';
+import { goCacheDir, httpClientOptions, resolveGoEnv } from '../goenv.js';
 import { createHttpClient, type HttpClient } from '../../mod/web/index.js';
 import {
   CHECK_IDS,
@@ -89,14 +88,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
 
   const e = ctx.io.env;
   const env = await resolveGoEnv({ env: e, cwd: dir });
-  const home = e['HOME'] ?? '';
-  const goCache =
-    e['GOCACHE'] ||
-    (e['XDG_CACHE_HOME']
-      ? path.join(e['XDG_CACHE_HOME'], 'go-build')
-      : home
-        ? path.join(home, '.cache', 'go-build')
-        : '');
+  const goCache = goCacheDir(e);
   const tmpDir = e['TMPDIR'] || '/tmp';
   const noColor = e['NO_COLOR'] !== undefined && e['NO_COLOR'] !== '';
   const dumb = e['TERM'] === 'dumb';

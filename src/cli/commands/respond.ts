@@ -5,13 +5,12 @@
  * builds the HTTP client, asks the engineer on a terminal (@clack/prompts), and prints.
  * `--example <name>` runs it on a COPY of a bundled offline incident (examples/).
  */
-import path from 'node:path';
 import { Writable as WritableBase, type Readable, type Writable } from 'node:stream';
 import pc from 'picocolors';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { parseDuration, parseFlags, usageError } from '../flags.js';
-import { httpClientOptions, resolveGoEnv } from '../goenv.js';
+import { goCacheDir, httpClientOptions, resolveGoEnv } from '../goenv.js';
 import { createHttpClient, type HttpClient } from '../../mod/web/index.js';
 import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
@@ -291,14 +290,7 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
       );
     if (impliedDryRun && !json)
       ctx.err(errStyle.yellow('no terminal and no --yes: planning only (as --dry-run); nothing will be changed'));
-    const home = env['HOME'] ?? '';
-    const goCache =
-      env['GOCACHE'] ||
-      (env['XDG_CACHE_HOME']
-        ? path.join(env['XDG_CACHE_HOME'], 'go-build')
-        : home
-          ? path.join(home, '.cache', 'go-build')
-          : '');
+    const goCache = goCacheDir(env);
     const result = await runRespond({
       dir: projectDir,
       ...(log ? { log } : {}),
