@@ -14,6 +14,7 @@ import {
   renderHtml,
   renderMermaid,
   renderText,
+  replacedAnnotation,
   whyModule,
 } from './index.js';
 
@@ -140,4 +141,18 @@ describe('HTML page in headless Chromium', () => {
     expect(requests).toHaveLength(1);
     await page.close();
   }, 60_000);
+});
+
+describe('replacedAnnotation', () => {
+  it('labels path-wide and versioned replacements of every main module; a later directive wins', () => {
+    const r = (old: string, nw: string) => ({ old: mv(old), new: mv(nw) });
+    const got = replacedAnnotation([
+      { file: { replace: [r('a.com/a', '../a'), r('b.com/b@v1.0.0', 'c.com/c@v1.1.0')] } },
+      { file: { replace: [r('a.com/a', 'd.com/d@v2.0.0')] } },
+    ]);
+    expect([...got]).toEqual([
+      ['a.com/a', 'd.com/d v2.0.0'],
+      ['b.com/b@v1.0.0', 'c.com/c v1.1.0'],
+    ]);
+  });
 });

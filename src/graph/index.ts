@@ -9,12 +9,14 @@ export {
   focusView,
   limitDepth,
   nodeId,
+  replacedAnnotation,
   withoutToolchain,
   type Annotations,
   type Edge,
   type GraphSource,
   type GraphView,
   type Node,
+  type ReplaceDirective,
 } from './model.js';
 export { whyModule, formatWhyModule, MAX_PATHS, type WhyModuleResult, type WhyStep, type Decider } from './why.js';
 export { renderText, renderDot, renderMermaid, viewDocument, FORMATS, type Format } from './render.js';

@@ -74,6 +74,32 @@ export function withoutToolchain(g: GraphSource): GraphSource {
   };
 }
 
+/** ReplaceDirective is what replacedAnnotation reads of a replace directive (modload's GoModReplace fits). */
+export interface ReplaceDirective {
+  readonly old: ModuleVersion;
+  readonly new: ModuleVersion;
+}
+
+/**
+ * replacedAnnotation returns Annotations.replaced for the main modules' replace
+ * directives: "path@version" (or the path, for a path-wide replacement) → "path version"
+ * (or the directory of a local replacement). A later directive for the same key wins.
+ */
+export function replacedAnnotation(
+  mains: readonly { readonly file: { readonly replace: readonly ReplaceDirective[] } }[],
+): Map<string, string> {
+  const replaced = new Map<string, string>();
+  for (const mm of mains) {
+    for (const r of mm.file.replace) {
+      replaced.set(
+        r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
+        r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
+      );
+    }
+  }
+  return replaced;
+}
+
 /** nodeId returns the view id of m ("path@version", or the path for a main module). */
 export function nodeId(m: ModuleVersion): string {
   return m.version === '' ? m.path : `${m.path}@${m.version}`;

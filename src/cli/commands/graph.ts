@@ -12,6 +12,7 @@ import {
   renderHtml,
   renderMermaid,
   renderText,
+  replacedAnnotation,
   viewDocument,
   withoutToolchain,
   type Format,
@@ -48,15 +49,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
   try {
     opened = await openModule(ctx, { cmdName: 'mod graph' });
     const mg = await opened.loader.loadModGraph();
-    const replaced = new Map<string, string>();
-    for (const mm of mg.mains) {
-      for (const r of mm.file.replace) {
-        replaced.set(
-          r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
-          r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
-        );
-      }
-    }
+    const replaced = replacedAnnotation(mg.mains);
     let view = buildView(withoutToolchain(mg), { replaced, excluded: mg.excluded });
     const focus = flags.values['focus'] as string | undefined;
     if (focus) view = focusView(view, focus);

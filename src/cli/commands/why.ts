@@ -2,7 +2,13 @@
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit.js';
 import { parseFlags, usageError } from '../flags.js';
-import { whyModule, formatWhyModule, withoutToolchain, type Annotations } from '../../graph/index.js';
+import {
+  whyModule,
+  formatWhyModule,
+  replacedAnnotation,
+  withoutToolchain,
+  type Annotations,
+} from '../../graph/index.js';
 import * as semver from '../../mod/semver/index.js';
 import { Lister, type ModulePublic } from '../../mod/modload/list.js';
 import { isStandardImportPath, isStdPackage } from '../../mod/load/stdlib.js';
@@ -24,15 +30,7 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
     opened = await openModule(ctx, { cmdName: 'mod graph' });
     const mg = await opened.loader.loadModGraph();
     const g = withoutToolchain(mg);
-    const replaced = new Map<string, string>();
-    for (const mm of mg.mains) {
-      for (const r of mm.file.replace) {
-        replaced.set(
-          r.old.version === '' ? r.old.path : `${r.old.path}@${r.old.version}`,
-          r.new.version === '' ? r.new.path : `${r.new.path} ${r.new.version}`,
-        );
-      }
-    }
+    const replaced = replacedAnnotation(mg.mains);
     const selectedPaths = mg
       .buildList()
       .map((m) => m.path)
