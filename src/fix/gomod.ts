@@ -6,9 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CodedError } from '../shared/errors.js';
-import * as module from '../mod/module/index.js';
-import { goQuote, isDirectoryPath, isModfileParseError, mustQuote, parse, type File } from '../mod/modfile/index.js';
-import { trimSpace } from '../mod/modfile/utf8.js';
+import * as args from '../shared/gomod-args.js';
+import { isModfileParseError, parse, type File } from '../mod/modfile/index.js';
 
 /** usage builds a usage error (exit 2) in go mod edit's wording. */
 export function fixUsage(message: string): CodedError {
@@ -36,27 +35,15 @@ export function editGoMod(mod: File, edits: ReadonlyArray<(f: File) => void>): B
   return mod.format();
 }
 
-/** allowedVersionArg reports whether a token may be used as a version in go.mod. */
-function allowedVersionArg(arg: string): boolean {
-  return !mustQuote(arg);
-}
-
 /**
  * parsePathVersion parses `path@version` (pin's argument). It throws ERR_FIX_USAGE with go
  * mod edit's wording (`need path@version`, `invalid path: …`, `invalid version "…"`).
  */
 export function parsePathVersion(flag: string, arg: string): [string, string] {
-  const i = arg.indexOf('@');
-  if (i < 0) throw fixUsage(`${flag}=${arg}: need path@version`);
-  const p = trimSpace(arg.slice(0, i));
-  const v = trimSpace(arg.slice(i + 1));
-  const err = module.checkImportPath(p);
-  if (err !== undefined) throw fixUsage(`${flag}=${arg}: invalid path: ${err.message}`);
-  if (!allowedVersionArg(v)) throw fixUsage(`${flag}=${arg}: invalid version ${goQuote(v)}`);
-  return [p, v];
+  return args.parsePathVersion(flag, arg, fixUsage);
 }
 
-/** parsePathVersionOptional parses `path[@version]`; adj ("old", "new") words the errors as go mod edit. */
+/** parsePathVersionOptional parses `path[@version]`; adj ("old", "new") words the errors as go mod edit (ERR_FIX_USAGE). */
 export function parsePathVersionOptional(
   flag: string,
   flagArg: string,
@@ -64,42 +51,14 @@ export function parsePathVersionOptional(
   arg: string,
   allowDirPath: boolean,
 ): [string, string] {
-  let p = arg;
-  let v = '';
-  const i = arg.indexOf('@');
-  if (i >= 0) {
-    p = trimSpace(arg.slice(0, i));
-    v = trimSpace(arg.slice(i + 1));
-  }
-  const err = module.checkImportPath(p);
-  if (err !== undefined && (!allowDirPath || !isDirectoryPath(p))) {
-    throw fixUsage(`${flag}=${flagArg}: invalid ${adj} path: ${err.message}`);
-  }
-  if (p !== arg && !allowedVersionArg(v)) throw fixUsage(`${flag}=${flagArg}: invalid ${adj} version: ${goQuote(v)}`);
-  return [p, v];
+  return args.parsePathVersionOptional(flag, flagArg, adj, arg, allowDirPath, fixUsage);
 }
 
-/** ReplaceArg is a parsed `old[@v]=new[@v]`. */
-export interface ReplaceArg {
-  readonly oldPath: string;
-  readonly oldVersion: string;
-  readonly newPath: string;
-  readonly newVersion: string;
-}
+export type { ReplaceArg } from '../shared/gomod-args.js';
 
-/** parseReplace parses `old[@v]=new[@v]` as go mod edit -replace does. */
-export function parseReplace(flag: string, arg: string): ReplaceArg {
-  const i = arg.indexOf('=');
-  if (i < 0) throw fixUsage(`${flag}=${arg}: need old[@v]=new[@w] (missing =)`);
-  const oldArg = trimSpace(arg.slice(0, i));
-  const newArg = trimSpace(arg.slice(i + 1));
-  if (newArg.startsWith('>')) throw fixUsage(`${flag}=${arg}: separator between old and new is =, not =>`);
-  const [oldPath, oldVersion] = parsePathVersionOptional(flag, arg, 'old', oldArg, false);
-  const [newPath, newVersion] = parsePathVersionOptional(flag, arg, 'new', newArg, true);
-  if (newPath === newArg && !isDirectoryPath(newArg)) {
-    throw fixUsage(`${flag}=${arg}: unversioned new path must be local directory`);
-  }
-  return { oldPath, oldVersion, newPath, newVersion };
+/** parseReplace parses `old[@v]=new[@v]` as go mod edit -replace does (ERR_FIX_USAGE). */
+export function parseReplace(flag: string, arg: string): args.ReplaceArg {
+  return args.parseReplace(flag, arg, fixUsage);
 }
 
 /** guarded wraps an error raised by an edit in go mod edit's wording (`-flag=arg: message`), exit 3. */

@@ -25,14 +25,18 @@ import {
   editJSON,
   encodeGoString,
   goQuote,
-  isDirectoryPath,
   isModfileParseError,
-  mustQuote,
   parse,
   type File,
   type VersionInterval,
 } from '../../mod/modfile/index.js';
 import { trimSpace } from '../../mod/modfile/utf8.js';
+import {
+  allowedVersionArg,
+  parsePathVersion,
+  parsePathVersionOptional,
+  parseReplace,
+} from '../../shared/gomod-args.js';
 import { findModuleRoot, NO_MOD_ROOT } from '../../mod/modload/load.js';
 
 /** GO_RELEASE is the Go release whose example versions the messages quote (the differential oracle's). */
@@ -103,6 +107,9 @@ class Fatal {
     readonly raw = false,
   ) {}
 }
+
+/** fatal is the Fail of the shared go mod edit argument parsers. */
+const fatal = (message: string): Fatal => new Fatal(message);
 
 /** UsageError is a flag-package error: the message, then the usage lines, exit 2. */
 class UsageError {
@@ -314,7 +321,7 @@ function guarded(flag: string, arg: string, fn: Edit): Edit {
 
 const EDIT_FLAGS: Readonly<Record<string, (arg: string) => Edit>> = {
   require(arg) {
-    const [p, v] = parsePathVersion('require', arg);
+    const [p, v] = parsePathVersion('-require', arg, fatal);
     return guarded('require', arg, (f) => f.addRequire(p, v));
   },
   droprequire(arg) {
@@ -322,28 +329,19 @@ const EDIT_FLAGS: Readonly<Record<string, (arg: string) => Edit>> = {
     return guarded('droprequire', arg, (f) => f.dropRequire(p));
   },
   exclude(arg) {
-    const [p, v] = parsePathVersion('exclude', arg);
+    const [p, v] = parsePathVersion('-exclude', arg, fatal);
     return guarded('exclude', arg, (f) => f.addExclude(p, v));
   },
   dropexclude(arg) {
-    const [p, v] = parsePathVersion('dropexclude', arg);
+    const [p, v] = parsePathVersion('-dropexclude', arg, fatal);
     return guarded('dropexclude', arg, (f) => f.dropExclude(p, v));
   },
   replace(arg) {
-    const i = arg.indexOf('=');
-    if (i < 0) throw new Fatal(`-replace=${arg}: need old[@v]=new[@w] (missing =)`);
-    const oldArg = trimSpace(arg.slice(0, i));
-    const newArg = trimSpace(arg.slice(i + 1));
-    if (newArg.startsWith('>')) throw new Fatal(`-replace=${arg}: separator between old and new is =, not =>`);
-    const [oldPath, oldVersion] = parsePathVersionOptional('replace', arg, 'old', oldArg, false);
-    const [newPath, newVersion] = parsePathVersionOptional('replace', arg, 'new', newArg, true);
-    if (newPath === newArg && !isDirectoryPath(newArg)) {
-      throw new Fatal(`-replace=${arg}: unversioned new path must be local directory`);
-    }
+    const { oldPath, oldVersion, newPath, newVersion } = parseReplace('-replace', arg, fatal);
     return guarded('replace', arg, (f) => f.addReplace(oldPath, oldVersion, newPath, newVersion));
   },
   dropreplace(arg) {
-    const [p, v] = parsePathVersionOptional('dropreplace', arg, 'old', arg, true);
+    const [p, v] = parsePathVersionOptional('-dropreplace', arg, 'old', arg, true, fatal);
     return guarded('dropreplace', arg, (f) => f.dropReplace(p, v));
   },
   retract(arg) {
@@ -380,52 +378,12 @@ const EDIT_FLAGS: Readonly<Record<string, (arg: string) => Edit>> = {
   },
 };
 
-/** allowedVersionArg reports whether a token may be used as a version in go.mod (any single token). */
-function allowedVersionArg(arg: string): boolean {
-  return !mustQuote(arg);
-}
-
-/** parsePathVersion parses -flag=arg expecting path@version. */
-function parsePathVersion(flag: string, arg: string): [string, string] {
-  const i = arg.indexOf('@');
-  if (i < 0) throw new Fatal(`-${flag}=${arg}: need path@version`);
-  const p = trimSpace(arg.slice(0, i));
-  const v = trimSpace(arg.slice(i + 1));
-  const err = module.checkImportPath(p);
-  if (err !== undefined) throw new Fatal(`-${flag}=${arg}: invalid path: ${err.message}`);
-  if (!allowedVersionArg(v)) throw new Fatal(`-${flag}=${arg}: invalid version ${goQuote(v)}`);
-  return [p, v];
-}
-
 /** parsePath parses -flag=arg expecting a path without a version. */
 function parsePath(flag: string, arg: string): string {
   if (arg.includes('@')) throw new Fatal(`-${flag}=${arg}: need just path, not path@version`);
   const err = module.checkImportPath(arg);
   if (err !== undefined) throw new Fatal(`-${flag}=${arg}: invalid path: ${err.message}`);
   return arg;
-}
-
-/** parsePathVersionOptional parses path[@version]; adj ("old", "new") words the errors. */
-function parsePathVersionOptional(
-  flag: string,
-  flagArg: string,
-  adj: string,
-  arg: string,
-  allowDirPath: boolean,
-): [string, string] {
-  let p = arg;
-  let v = '';
-  const i = arg.indexOf('@');
-  if (i >= 0) {
-    p = trimSpace(arg.slice(0, i));
-    v = trimSpace(arg.slice(i + 1));
-  }
-  const err = module.checkImportPath(p);
-  if (err !== undefined && (!allowDirPath || !isDirectoryPath(p))) {
-    throw new Fatal(`-${flag}=${flagArg}: invalid ${adj} path: ${err.message}`);
-  }
-  if (p !== arg && !allowedVersionArg(v)) throw new Fatal(`-${flag}=${flagArg}: invalid ${adj} version: ${goQuote(v)}`);
-  return [p, v];
 }
 
 /** parseVersionInterval parses "v1.2.3" or "[v1.2.3,v1.4.5]" (a single version has low === high). */
