@@ -11,8 +11,8 @@
 import { chmod, mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
-import { unzip } from '../zip/index.js';
-import { ioError } from '../zip/archive.js';
+import { unzip } from '../zip/unzip.js';
+import { ioError } from '../internal/io-error.js';
 import { cachePath, downloadDirPath, type ModuleVersion } from './layout.js';
 import type { FileLocker } from './lock.js';
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
-import { ioError } from '../zip/archive.js';
+import { ioError } from '../internal/io-error.js';
 
 /** ModuleVersion is a module path and version (module.Version). */
 export interface ModuleVersion {

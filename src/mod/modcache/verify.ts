@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { hashDir, hashZip } from '../sumdb/dirhash/index.js';
-import { ioError } from '../zip/archive.js';
+import { ioError } from '../internal/io-error.js';
 import { downloadDir, isNotExist } from './extract.js';
 import { cachePath, type ModuleVersion } from './layout.js';
 

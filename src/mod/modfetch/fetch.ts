@@ -23,7 +23,8 @@ import * as modcache from '../modcache/index.js';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
 import { hashGoMod, hashZip as dirhashZip } from '../sumdb/dirhash/index.js';
-import { ioError, openZipReader } from '../zip/archive.js';
+import { ioError } from '../internal/io-error.js';
+import { openZipReader } from '../zip/archive.js';
 import type { GoSumState } from './gosum.js';
 
 export type ModuleVersion = modcache.ModuleVersion;

@@ -13,7 +13,7 @@ import { CodedError } from '../internal/errors.js';
 import * as gosum from '../gosum/index.js';
 import * as module from '../module/index.js';
 import type { FileLocker } from '../modcache/index.js';
-import { ioError } from '../zip/archive.js';
+import { ioError } from '../internal/io-error.js';
 
 /** ModuleVersion is a path and a version (with "/go.mod" for go.mod sums). */
 export interface ModuleVersion {

@@ -4,8 +4,9 @@
  * SumDB, reached through the same GOPROXY list and network as the modules.
  */
 import path from 'node:path';
-import type { ProxySpec } from '../goproxy/index.js';
-import { checkSumDB, createGoSumdb, parseGOSUMDB, useSumDB } from '../sumdb/index.js';
+import type { ProxySpec } from '../goproxy/list.js';
+import { checkSumDB, createGoSumdb } from '../sumdb/gocmd.js';
+import { parseGOSUMDB, useSumDB } from '../sumdb/gosumdb.js';
 import type { FetchLike } from '../web/types.js';
 import type { SumDB } from './fetch.js';
 

@@ -12,22 +12,27 @@
  *    EOF", a CRC-32 mismatch is "zip: checksum error"; methods other than store and
  *    deflate are "zip: unsupported compression algorithm".
  *  - Memory never grows with the size of the zip or of an entry: the central directory
- *    is read entry by entry and content is streamed in bounded chunks.
+ *    is read entry by entry and content is streamed in bounded chunks (small entries,
+ *    at most a few MiB, may be held whole: readAllSync, sha256).
+ *  - Module zips are small and local: the file is opened and stat'ed with synchronous
+ *    calls, a small zip's directory and every entry's local header are read
+ *    synchronously (a thread-pool round trip costs more than such a read), and small
+ *    entries can be read and inflated in one synchronous step. Big zips' directories
+ *    and big entries are read asynchronously and streamed. Results and errors do not
+ *    depend on the path taken.
  *
- * It also turns Node's file-system errors into the go command's wording
- * ("open x.zip: no such file or directory"), which both zip and dirhash report.
+ * The file-system error wording ("open x.zip: no such file or directory") is
+ * internal/io-error's, re-exported here for zip's and dirhash's callers.
  */
 import { createHash } from 'node:crypto';
-import { readSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read as fsRead, readSync } from 'node:fs';
 import { once } from 'node:events';
-import { promisify } from 'node:util';
 import { PassThrough, Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import yazl from 'yazl';
 import { CodedError } from '../internal/errors.js';
+import { errorText, ioError, isErrno } from '../internal/io-error.js';
 
 /** ZipEntry is one central-directory record of a zip file. */
 export interface ZipEntry {
@@ -68,12 +73,22 @@ export interface ZipReader {
    */
   read(entry: ZipEntry, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void>;
   /**
+   * readAllSync returns the entry's whole content, read, inflated and verified in one
+   * synchronous step, when its declared and stored sizes are both at most maxBytes
+   * (capped at SMALL_ENTRY, 4 MiB); for a larger entry it returns undefined (stream it
+   * with open or read). It throws what read rejects with: ERR_ZIP_ALGORITHM for a
+   * method other than store and deflate (whatever the size), ERR_ZIP_FORMAT,
+   * ERR_ZIP_CHECKSUM, ERR_ZIP_SHORT_ENTRY or ERR_ZIP_IO.
+   */
+  readAllSync(entry: ZipEntry, maxBytes: number): Buffer | undefined;
+  /**
    * sha256 returns the lower-case hex SHA-256 of the entry's content, with the same
    * checks and errors as read. Small entries are read and inflated synchronously in
    * one piece (cheapest for hashing, and what the hashing workers want); large ones
    * are streamed.
    */
   sha256(entry: ZipEntry): Promise<string>;
+  /** close releases the file; the reader must not be used afterwards. Calling it twice is harmless. */
   close(): Promise<void>;
 }
 
@@ -84,6 +99,9 @@ const ERR_ALGORITHM_TEXT = 'zip: unsupported compression algorithm';
 
 /** Read size for entry content: large enough that per-read overhead does not matter. */
 const CHUNK = 1 << 20;
+
+/** Zips up to this size have their central directory read synchronously by default. */
+const SYNC_DIRECTORY_MAX = 16 << 20;
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lossyUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -97,54 +115,76 @@ export function decodeGoString(bytes: Uint8Array): { text: string; valid: boolea
   }
 }
 
+/** closeQuietly closes a descriptor, ignoring errors (the descriptor is gone either way). */
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing useful to report: the reader is being abandoned.
+  }
+}
+
+/** readAt is a positioned read through the thread pool (fs.read), as a promise of the bytes read. */
+function readAt(fd: number, buffer: Buffer, offset: number, length: number, position: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    fsRead(fd, buffer, offset, length, position, (e, n) => (e ? reject(e) : resolve(n)));
+  });
+}
+
 /**
- * openZipReader opens the zip file at path and reads its central directory. With
- * options.syncReads the directory and local headers are read synchronously (for a
- * thread that does nothing else, such as a hashing worker). It
- * rejects with ERR_ZIP_IO (file system error, Go wording), ERR_ZIP_TOO_LARGE when the
- * file is over options.sizeLimit bytes (checked before anything is parsed, with
- * x/mod's "module zip file is too large" text) or ERR_ZIP_FORMAT ("zip: not a valid
- * zip file", with yauzl's diagnosis in fields.detail).
+ * openZipReader opens the zip file at path and reads its central directory. The file
+ * is opened and stat'ed synchronously; the directory is read synchronously for a zip
+ * of at most 16 MiB or when options.syncReads is true (for a thread that does nothing
+ * else, such as a hashing worker), else asynchronously. It rejects with ERR_ZIP_IO
+ * (file system error, Go wording), ERR_ZIP_TOO_LARGE when the file is over
+ * options.sizeLimit bytes (checked before anything is parsed, with x/mod's "module zip
+ * file is too large" text) or ERR_ZIP_FORMAT ("zip: not a valid zip file", with
+ * yauzl's diagnosis in fields.detail).
  */
 export async function openZipReader(
   path: string,
   options: { sizeLimit?: number; syncReads?: boolean } = {},
 ): Promise<ZipReader> {
-  let fh: FileHandle;
+  let fd: number;
   try {
-    fh = await open(path, 'r');
+    fd = openSync(path, 'r');
   } catch (e) {
     throw ioError('ERR_ZIP_IO', e, { file: path });
   }
   let size: number;
-  let zf: yauzl.ZipFile;
-  const entries: ZipEntry[] = [];
-  const raw: yauzl.Entry[] = [];
   try {
-    size = (await fh.stat()).size;
+    size = fstatSync(fd).size;
   } catch (e) {
-    await fh.close().catch(() => {});
+    closeQuietly(fd);
     throw ioError('ERR_ZIP_IO', e, { file: path });
   }
   if (options.sizeLimit !== undefined && size > options.sizeLimit) {
-    await fh.close().catch(() => {});
+    closeQuietly(fd);
     throw new CodedError(
       'ERR_ZIP_TOO_LARGE',
       `module zip file is too large (${size} bytes; limit is ${options.sizeLimit} bytes)`,
       { file: path, size, limit: options.sizeLimit },
     );
   }
+  const entries: ZipEntry[] = [];
+  /** Where each entry's local header starts, by index. */
+  const offsets: number[] = [];
+  let zf: yauzl.ZipFile;
   try {
-    zf = await yauzl.fromRandomAccessReaderPromise(new HandleReader(fh, options.syncReads === true), size, {
-      autoClose: false,
-      lazyEntries: true,
-      decodeStrings: false,
-      validateEntrySizes: false,
-    });
+    zf = await yauzl.fromRandomAccessReaderPromise(
+      new FdReader(fd, options.syncReads ?? size <= SYNC_DIRECTORY_MAX),
+      size,
+      {
+        autoClose: false,
+        lazyEntries: true,
+        decodeStrings: false,
+        validateEntrySizes: false,
+      },
+    );
     for await (const e of zf.eachEntry()) {
       const nameBytes = e.fileNameRaw;
       const { text, valid } = decodeGoString(nameBytes);
-      raw.push(e);
+      offsets.push(e.relativeOffsetOfLocalHeader);
       entries.push({
         index: entries.length,
         name: text,
@@ -158,18 +198,20 @@ export async function openZipReader(
       });
     }
   } catch (e) {
-    await fh.close().catch(() => {});
+    closeQuietly(fd);
     if (isErrno(e)) throw ioError('ERR_ZIP_IO', e, { file: path });
     throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, detail: errorText(e) }, { cause: e });
   }
   const zipFile = zf;
+  const at = (entry: ZipEntry): Located => ({ fd, path, size, offset: offsets[entry.index]!, entry });
+  let closed = false;
   return {
     path,
     size,
     entries,
     open(entry) {
       const out = new PassThrough({ highWaterMark: CHUNK });
-      readEntry(zipFile, fh, path, raw[entry.index]!, entry, (chunk) => {
+      readEntry(at(entry), (chunk) => {
         if (!out.write(chunk)) return once(out, 'drain').then(() => undefined);
         return undefined;
       }).then(
@@ -179,47 +221,67 @@ export async function openZipReader(
       return out;
     },
     read(entry, onChunk) {
-      return readEntry(zipFile, fh, path, raw[entry.index]!, entry, onChunk);
+      return readEntry(at(entry), onChunk);
+    },
+    readAllSync(entry, maxBytes) {
+      checkMethod(path, entry);
+      const max = Math.min(maxBytes, SMALL_ENTRY);
+      if (entry.compressedSize > max || entry.uncompressedSize > max) return undefined;
+      const loc = at(entry);
+      return readSmallSync(loc, dataStartSync(loc));
     },
     async sha256(entry) {
       if (isSmall(entry) && (entry.method === 0 || entry.method === 8)) {
-        const start = await dataStart(zipFile, path, raw[entry.index]!, entry);
-        const content = readSmallSync(fh.fd, path, start, entry);
+        const loc = at(entry);
+        const content = readSmallSync(loc, dataStartSync(loc));
         return createHash('sha256').update(content).digest('hex');
       }
       const h = createHash('sha256');
-      await readEntry(zipFile, fh, path, raw[entry.index]!, entry, (chunk) => {
+      await readEntry(at(entry), (chunk) => {
         h.update(chunk);
       });
       return h.digest('hex');
     },
     async close() {
+      if (closed) return;
+      closed = true;
       zipFile.close();
-      await fh.close().catch(() => {});
+      closeQuietly(fd);
     },
   };
 }
 
+/** Located is one entry of an open zip: where to read it and what the directory says. */
+interface Located {
+  readonly fd: number;
+  readonly path: string;
+  /** The zip file's size. */
+  readonly size: number;
+  /** Where the entry's local header starts. */
+  readonly offset: number;
+  readonly entry: ZipEntry;
+}
+
 /**
- * HandleReader lets yauzl read through our FileHandle. yauzl's own fd reader closes
- * the descriptor when the zip is closed, behind the FileHandle's back; this one
- * leaves closing to the owner, and serves yauzl's many small sequential
- * central-directory reads from a read-ahead block, so a zip with thousands of entries
- * opens in a few reads.
+ * FdReader lets yauzl read through our descriptor. yauzl's own fd reader closes the
+ * descriptor when the zip is closed, behind its owner's back; this one leaves closing
+ * to the owner, and serves yauzl's many small sequential central-directory reads from
+ * a read-ahead block, so a zip with thousands of entries opens in a few reads. With
+ * sync, reads are synchronous (a small zip, or a thread that does nothing else).
  */
-class HandleReader extends yauzl.RandomAccessReader {
+class FdReader extends yauzl.RandomAccessReader {
   private block = Buffer.alloc(0);
   private blockStart = 0;
   /** Where the previous request ended: a request starting there is sequential. */
   private lastEnd = -1;
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fd: number,
     private readonly sync: boolean,
   ) {
     super();
   }
   override _readStreamForRange(start: number, end: number): Readable {
-    return new RangeReader(this.fh, start, end);
+    return new RangeReader(this.fd, start, end);
   }
   override read(
     buffer: Buffer,
@@ -236,37 +298,32 @@ class HandleReader extends yauzl.RandomAccessReader {
       process.nextTick(callback, null, length);
       return;
     }
-    // Read ahead only for sequential requests (the central directory); the scattered
-    // local-header reads of the entries get exactly what they ask for.
+    // Read ahead only for sequential requests (the central directory); scattered
+    // reads get exactly what they ask for.
     const want = sequential ? Math.max(length, DIRECTORY_BLOCK) : length;
     const block = Buffer.alloc(want);
-    if (this.sync) {
-      // A dedicated thread (a hashing worker): a small synchronous read beats a
-      // thread-pool round trip per local header.
-      let bytesRead: number;
-      try {
-        bytesRead = readSync(this.fh.fd, block, 0, want, position);
-      } catch (e) {
-        process.nextTick(callback, e as Error);
-        return;
-      }
+    const take = (bytesRead: number): number => {
       this.block = block.subarray(0, bytesRead);
       this.blockStart = position;
       const n = Math.min(length, bytesRead);
       this.block.copy(buffer, offset, 0, n);
-      process.nextTick(callback, null, n);
+      return n;
+    };
+    if (this.sync) {
+      let bytesRead: number;
+      try {
+        bytesRead = readSync(this.fd, block, 0, want, position);
+      } catch (e) {
+        process.nextTick(callback, e as Error);
+        return;
+      }
+      process.nextTick(callback, null, take(bytesRead));
       return;
     }
-    this.fh.read(block, 0, want, position).then(
-      ({ bytesRead }) => {
-        this.block = block.subarray(0, bytesRead);
-        this.blockStart = position;
-        const n = Math.min(length, bytesRead);
-        this.block.copy(buffer, offset, 0, n);
-        callback(null, n);
-      },
-      (e: unknown) => callback(e as Error),
-    );
+    fsRead(this.fd, block, 0, want, position, (e, bytesRead) => {
+      if (e) callback(e);
+      else callback(null, take(bytesRead));
+    });
   }
   override close(callback: (err: Error | null) => void): void {
     callback(null);
@@ -275,13 +332,13 @@ class HandleReader extends yauzl.RandomAccessReader {
 
 /**
  * RangeReader streams the bytes [start, end) of an open file in CHUNK-sized reads. It
- * never closes the FileHandle (its owner does) and, unlike a FileHandle read stream
- * with autoClose off, it is destroyed when it ends, so nothing lingers per entry.
+ * never closes the descriptor (its owner does) and is destroyed when it ends, so
+ * nothing lingers per entry.
  */
 class RangeReader extends Readable {
   private pos: number;
   constructor(
-    private readonly fh: FileHandle,
+    private readonly fd: number,
     start: number,
     private readonly end: number,
   ) {
@@ -294,23 +351,32 @@ class RangeReader extends Readable {
       this.push(null);
       return;
     }
-    this.fh.read(Buffer.allocUnsafe(n), 0, n, this.pos).then(
-      ({ bytesRead, buffer }) => {
-        if (bytesRead === 0) {
-          // The file is shorter than the central directory says.
-          this.destroy(new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF'));
-          return;
-        }
-        this.pos += bytesRead;
-        this.push(buffer.subarray(0, bytesRead));
-      },
-      (e: unknown) => this.destroy(e as Error),
-    );
+    const buffer = Buffer.allocUnsafe(n);
+    fsRead(this.fd, buffer, 0, n, this.pos, (e, bytesRead) => {
+      if (e) {
+        this.destroy(e);
+        return;
+      }
+      if (bytesRead === 0) {
+        // The file is shorter than the central directory says.
+        this.destroy(new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF'));
+        return;
+      }
+      this.pos += bytesRead;
+      this.push(buffer.subarray(0, bytesRead));
+    });
   }
 }
 
 /** Block size for central-directory reads. */
 const DIRECTORY_BLOCK = 64 * 1024;
+
+/** checkMethod throws ERR_ZIP_ALGORITHM unless the entry is stored or deflated. */
+function checkMethod(path: string, entry: ZipEntry): void {
+  if (entry.method !== 0 && entry.method !== 8) {
+    throw new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name });
+  }
+}
 
 /**
  * readEntry pumps one entry's content to onChunk: compressed bytes are read in CHUNK
@@ -318,18 +384,10 @@ const DIRECTORY_BLOCK = 64 * 1024;
  * is counted and CRC-32'd before onChunk sees it, and the totals are checked at the
  * end as Go's checksumReader does.
  */
-async function readEntry(
-  zf: yauzl.ZipFile,
-  fh: FileHandle,
-  path: string,
-  raw: yauzl.Entry,
-  entry: ZipEntry,
-  onChunk: (chunk: Buffer) => void | Promise<void>,
-): Promise<void> {
-  if (entry.method !== 0 && entry.method !== 8) {
-    throw new CodedError('ERR_ZIP_ALGORITHM', ERR_ALGORITHM_TEXT, { file: path, entry: entry.name });
-  }
-  const start = await dataStart(zf, path, raw, entry);
+async function readEntry(loc: Located, onChunk: (chunk: Buffer) => void | Promise<void>): Promise<void> {
+  const { fd, path, entry } = loc;
+  checkMethod(path, entry);
+  const start = dataStartSync(loc);
   const v = createVerifier(path, entry);
   const check = (chunk: Buffer) => {
     v.add(chunk);
@@ -337,11 +395,11 @@ async function readEntry(
   };
   try {
     if (isSmall(entry)) {
-      await readSmall(fh, path, start, entry, check);
+      await readSmall(fd, path, start, entry, check);
     } else if (entry.method === 0) {
-      await pumpStored(fh, start, entry.compressedSize, check);
+      await pumpStored(fd, start, entry.compressedSize, check);
     } else {
-      await pumpDeflated(fh, start, entry.compressedSize, check);
+      await pumpDeflated(fd, start, entry.compressedSize, check);
     }
   } catch (e) {
     throw translateStreamError(e, path, entry);
@@ -349,13 +407,34 @@ async function readEntry(
   v.finish();
 }
 
-/** dataStart returns where the entry's stored bytes begin (after its local header). */
-async function dataStart(zf: yauzl.ZipFile, path: string, raw: yauzl.Entry, entry: ZipEntry): Promise<number> {
+/** LOCAL_HEADER is the size of a local file header's fixed part. */
+const LOCAL_HEADER = 30;
+
+/**
+ * dataStartSync reads the entry's local header (one small synchronous read) and returns
+ * where its stored bytes begin. A header that is cut off, has the wrong signature or
+ * puts the data past the end of the file is ERR_ZIP_FORMAT, with yauzl's wording of
+ * the problem in fields.detail; so is a failing read.
+ */
+function dataStartSync(loc: Located): number {
+  const { fd, path, size, offset, entry } = loc;
+  const fail = (detail: string) =>
+    new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail });
+  const header = Buffer.allocUnsafe(LOCAL_HEADER);
+  let n: number;
   try {
-    return (await zf.readLocalFileHeaderPromise(raw, { minimal: true })).fileDataStart;
+    n = readSync(fd, header, 0, LOCAL_HEADER, offset);
   } catch (e) {
-    throw new CodedError('ERR_ZIP_FORMAT', ERR_FORMAT_TEXT, { file: path, entry: entry.name, detail: errorText(e) });
+    throw fail(errorText(e));
   }
+  if (n < LOCAL_HEADER) throw fail('unexpected EOF');
+  const signature = header.readUInt32LE(0);
+  if (signature !== 0x04034b50) throw fail(`invalid local file header signature: 0x${signature.toString(16)}`);
+  const start = offset + LOCAL_HEADER + header.readUInt16LE(26) + header.readUInt16LE(28);
+  if (start + entry.compressedSize > size) {
+    throw fail(`file data overflows file bounds: ${start} + ${entry.compressedSize} > ${size}`);
+  }
+  return start;
 }
 
 /**
@@ -405,7 +484,8 @@ const isSmall = (entry: ZipEntry) => entry.compressedSize <= SMALL_ENTRY && entr
  * its content: no thread-pool round trips, which makes it the cheapest way to hash
  * many small files (the hashing workers use it; it blocks only its own thread).
  */
-function readSmallSync(fd: number, path: string, start: number, entry: ZipEntry): Buffer {
+function readSmallSync(loc: Located, start: number): Buffer {
+  const { fd, path, entry } = loc;
   try {
     const size = entry.compressedSize;
     const buf = Buffer.allocUnsafe(size);
@@ -439,7 +519,7 @@ function readSmallSync(fd: number, path: string, start: number, entry: ZipEntry)
  * capped just above the declared size (so a lying size cannot blow memory up).
  */
 async function readSmall(
-  fh: FileHandle,
+  fd: number,
   path: string,
   start: number,
   entry: ZipEntry,
@@ -449,7 +529,7 @@ async function readSmall(
   const buf = Buffer.allocUnsafe(size);
   let got = 0;
   while (got < size) {
-    const { bytesRead } = await fh.read(buf, got, size - got, start + got);
+    const bytesRead = await readAt(fd, buf, got, size - got, start + got);
     if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
     got += bytesRead;
   }
@@ -469,18 +549,24 @@ async function readSmall(
   if (out.length > 0) await sink(out);
 }
 
-const inflateRaw = promisify(zlib.inflateRaw) as (buf: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>;
+/** inflateRaw is zlib.inflateRaw as a promise (one call on the thread pool). */
+function inflateRaw(buf: Buffer, options: zlib.ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zlib.inflateRaw(buf, options, (e, out) => (e ? reject(e) : resolve(out)));
+  });
+}
 
 /** pumpStored passes the bytes [start, start+size) of the file to sink. */
 async function pumpStored(
-  fh: FileHandle,
+  fd: number,
   start: number,
   size: number,
   sink: (chunk: Buffer) => void | Promise<void>,
 ): Promise<void> {
   for (let pos = start, end = start + size; pos < end;) {
     const len = Math.min(CHUNK, end - pos);
-    const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(len), 0, len, pos);
+    const buffer = Buffer.allocUnsafe(len);
+    const bytesRead = await readAt(fd, buffer, 0, len, pos);
     if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
     pos += bytesRead;
     await sink(buffer.subarray(0, bytesRead));
@@ -493,7 +579,7 @@ async function pumpStored(
  * is busy, so at most a few chunks are in memory whatever the entry's size.
  */
 async function pumpDeflated(
-  fh: FileHandle,
+  fd: number,
   start: number,
   size: number,
   sink: (chunk: Buffer) => void | Promise<void>,
@@ -535,7 +621,8 @@ async function pumpDeflated(
   try {
     for (let pos = start, end = start + size; pos < end && failure === undefined;) {
       const len = Math.min(CHUNK, end - pos);
-      const { bytesRead, buffer } = await fh.read(Buffer.allocUnsafe(len), 0, len, pos);
+      const buffer = Buffer.allocUnsafe(len);
+      const bytesRead = await readAt(fd, buffer, 0, len, pos);
       if (bytesRead === 0) throw new CodedError('ERR_ZIP_SHORT_ENTRY', 'unexpected EOF');
       pos += bytesRead;
       if (!inflate.write(buffer.subarray(0, bytesRead))) {
@@ -591,6 +678,8 @@ const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0);
  * a name yazl refuses: empty, absolute, or with a ".." element) or of out.
  */
 export async function writeZip(out: Writable, entries: Iterable<ZipWriterEntry>): Promise<void> {
+  // yazl is loaded on first use: commands that only read zips never pay for it.
+  const { default: yazl } = await import('yazl');
   const zip = new yazl.ZipFile();
   let failure: unknown;
   const fail = (e: unknown) => {
@@ -639,50 +728,4 @@ export async function writeZip(out: Writable, entries: Iterable<ZipWriterEntry>)
   if (failure !== undefined) throw failure;
 }
 
-/** Go's texts for the errno values file operations report (syscall.Errno.Error). */
-const ERRNO_TEXT: Record<string, string> = {
-  ENOENT: 'no such file or directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'not a directory',
-  EEXIST: 'file exists',
-  ENOTEMPTY: 'directory not empty',
-  ELOOP: 'too many levels of symbolic links',
-  ENAMETOOLONG: 'file name too long',
-  EMFILE: 'too many open files',
-  ENOSPC: 'no space left on device',
-  EROFS: 'read-only file system',
-  EIO: 'input/output error',
-  EXDEV: 'invalid cross-device link',
-};
-
-/** isErrno reports whether e is a Node system error carrying an errno code. */
-export function isErrno(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'errno' in e;
-}
-
-/**
- * goPathError formats a Node file-system error as Go's *fs.PathError does:
- * "op path: text" (e.g. "open /x/go.mod: no such file or directory"). Other errors
- * yield their message.
- */
-export function goPathError(e: unknown): string {
-  if (!isErrno(e)) return errorText(e);
-  const code = e.code ?? '';
-  const text = ERRNO_TEXT[code] ?? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-  const op = e.syscall === 'scandir' ? 'open' : (e.syscall ?? 'open');
-  return e.path !== undefined ? `${op} ${e.path}: ${text}` : text;
-}
-
-/** ioError wraps a file-system error in a CodedError with Go's wording. */
-export function ioError(code: string, e: unknown, fields: Record<string, unknown> = {}): CodedError {
-  if (e instanceof CodedError) return e;
-  const errno = isErrno(e) ? { errno: e.code, syscall: e.syscall, path: e.path } : {};
-  return new CodedError(code, goPathError(e), { ...fields, ...errno }, { cause: e });
-}
-
-/** errorText returns the message of an error-like value. */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorText, goPathError, ioError, isErrno } from '../internal/io-error.js';

@@ -22,6 +22,7 @@ import {
   MAX_GO_MOD,
   MAX_LICENSE,
   MAX_ZIP_FILE,
+  openZipReader,
   unzip,
   writeZip,
   type CheckedFiles,
@@ -109,7 +110,7 @@ async function extractToDir(tc: TestCase): Promise<string> {
   return dir;
 }
 
-async function extractToZip(entries: Array<{ name: string; data: Uint8Array }>): Promise<string> {
+async function extractToZip(entries: Array<{ name: string; data: Uint8Array; store?: boolean }>): Promise<string> {
   const file = path.join(await fresh('zip'), 'txtar.zip');
   await writeZip(createWriteStream(file), entries);
   return file;
@@ -397,6 +398,130 @@ describe('unzip safety', () => {
     expect(await hashDir(dir, p)).toBe(await hash1(Object.keys(content), (f) => content[f]!));
     expect((await stat(path.join(dir, 'a/b/c.go'))).mode & 0o777).toBe(0o444);
     expect((await lstat(path.join(dir, 'a'))).isDirectory()).toBe(true);
+  });
+});
+
+describe('unzip of small (in-memory) and big (streamed) files', () => {
+  const m = { path: 'example.com/m', version: 'v1.0.0' };
+  const p = 'example.com/m@v1.0.0/';
+  /** A deterministic, poorly compressible buffer (so a big entry is big stored too). */
+  const noise = (size: number, seed: number) => {
+    const b = Buffer.alloc(size);
+    let x = seed >>> 0;
+    for (let i = 0; i < size; i++) {
+      x = (x * 1664525 + 1013904223) >>> 0;
+      b[i] = x >>> 24;
+    }
+    return b;
+  };
+
+  it('extracts hundreds of files in nested directories plus big entries, as hashZip sees them', async () => {
+    const entries: Array<{ name: string; data: Uint8Array; store?: boolean }> = [
+      { name: `${p}go.mod`, data: Buffer.from('module example.com/m\n') },
+    ];
+    for (let i = 0; i < 300; i++) {
+      const dir = i % 3 === 0 ? '' : `d${i % 7}/e${i % 2}/`;
+      entries.push({ name: `${p}${dir}f${i}.go`, data: Buffer.from(`package p\n// ${i}\n`.repeat(i % 5)) });
+    }
+    // Over the in-memory limit (1 MiB): streamed, deflated and stored.
+    entries.push({ name: `${p}big/deflated.bin`, data: noise((1 << 20) + 5, 1) });
+    entries.push({ name: `${p}big/stored.bin`, data: noise((1 << 20) + 7, 2), store: true });
+    const zip = path.join(await fresh('zip'), 'm.zip');
+    await writeZip(createWriteStream(zip), entries);
+    const dir = path.join(await fresh(), 'tree');
+    await unzip(dir, m, zip);
+    expect(await hashDir(dir, p.slice(0, -1))).toBe(await hashZip(zip));
+    expect((await stat(path.join(dir, 'd1/e1/f1.go'))).mode & 0o777).toBe(0o444);
+    expect((await stat(path.join(dir, 'big/stored.bin'))).mode & 0o777).toBe(0o444);
+    expect((await readFile(path.join(dir, 'big/deflated.bin'))).equals(noise((1 << 20) + 5, 1))).toBe(true);
+    expect((await readFile(path.join(dir, 'f0.go'))).length).toBe(0);
+  });
+
+  it.each([
+    ['small', 'hello, small world', true],
+    ['big', 'x', false],
+  ])('refuses a %s file whose content fails its CRC-32 with "zip: checksum error"', async (_k, text, small) => {
+    const data = small ? Buffer.from(text) : Buffer.concat([Buffer.from('MARK'), noise((1 << 20) + 3, 3)]);
+    // Stored, so that the content is visible (and alterable) in the file.
+    const zip = await extractToZip([
+      { name: `${p}ok.go`, data: Buffer.from('package ok\n') },
+      { name: `${p}bad.bin`, data, store: true },
+    ]);
+    const bytes = await readFile(zip);
+    const at = bytes.indexOf(small ? text : 'MARK');
+    bytes[at] = bytes[at]! ^ 0x20;
+    await writeFile(zip, bytes);
+    const dir = path.join(await fresh(), 'tree');
+    const err = await attempt(() => unzip(dir, m, zip));
+    expect(err).toMatchObject({ code: 'ERR_ZIP_CHECKSUM', message: `unzip ${zip}: zip: checksum error` });
+  });
+});
+
+describe('ZipReader.readAllSync and local headers', () => {
+  it('returns small entries whole and leaves big ones to streaming', async () => {
+    const zip = await extractToZip([
+      { name: 'a', data: Buffer.from('alpha'.repeat(100)) },
+      { name: 'b', data: new Uint8Array(2 << 20) },
+    ]);
+    const z = await openZipReader(zip);
+    try {
+      expect(z.readAllSync(z.entries[0]!, 1 << 20)!.toString()).toBe('alpha'.repeat(100));
+      expect(z.readAllSync(z.entries[1]!, 1 << 20)).toBeUndefined();
+      // The cap never exceeds 4 MiB, whatever is asked for; 2 MiB is within it.
+      expect(z.readAllSync(z.entries[1]!, 64 << 20)!.length).toBe(2 << 20);
+    } finally {
+      await z.close();
+      await z.close();
+    }
+  });
+
+  it('refuses an entry whose local header is damaged or whose data overflows the file', async () => {
+    const zip = await extractToZip([{ name: 'only', data: Buffer.from('content') }]);
+    const bytes = await readFile(zip);
+    const bad = Buffer.from(bytes);
+    bad.writeUInt32LE(0x01020304, 0); // the local header's signature
+    await writeFile(zip, bad);
+    let z = await openZipReader(zip);
+    try {
+      expect(() => z.readAllSync(z.entries[0]!, 1 << 20)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_ZIP_FORMAT',
+          message: 'zip: not a valid zip file',
+          fields: expect.objectContaining({ detail: 'invalid local file header signature: 0x1020304' }),
+        }),
+      );
+      await expect(z.sha256(z.entries[0]!)).rejects.toMatchObject({ code: 'ERR_ZIP_FORMAT' });
+    } finally {
+      await z.close();
+    }
+    const long = Buffer.from(bytes);
+    long.writeUInt16LE(0xffff, 26); // a file name length that runs past the end
+    await writeFile(zip, long);
+    z = await openZipReader(zip);
+    try {
+      await expect(z.read(z.entries[0]!, () => {})).rejects.toMatchObject({
+        code: 'ERR_ZIP_FORMAT',
+        fields: expect.objectContaining({ detail: expect.stringMatching(/^file data overflows file bounds: /) }),
+      });
+    } finally {
+      await z.close();
+    }
+  });
+
+  it('refuses a compression method other than store and deflate, whatever the size', async () => {
+    const zip = await extractToZip([{ name: 'x', data: Buffer.from('data') }]);
+    const bytes = await readFile(zip);
+    // The method field: local header at 8, central directory header at 10.
+    bytes.writeUInt16LE(12, 8);
+    const cd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    bytes.writeUInt16LE(12, cd + 10);
+    await writeFile(zip, bytes);
+    const z = await openZipReader(zip);
+    try {
+      expect(() => z.readAllSync(z.entries[0]!, 0)).toThrow('zip: unsupported compression algorithm');
+    } finally {
+      await z.close();
+    }
   });
 });
 

@@ -10,8 +10,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testdata } from '../../../../test/support/shared.js';
 import { isCodedError } from '../../internal/errors.js';
-import { writeZip, type ZipWriterEntry } from '../../zip/archive.js';
-import { dirFiles, hash1, hashDir, hashGoMod, hashZip, summary1 } from './index.js';
+import { openZipReader, writeZip, type ZipWriterEntry } from '../../zip/archive.js';
+import { dirFiles, hash1, hashDir, hashGoMod, hashZip, hashZipReader, summary1 } from './index.js';
 
 interface NamedContent {
   name: string;
@@ -319,6 +319,45 @@ describe('hashZip details', () => {
     const name = Buffer.from('m@v1/a\xffb', 'latin1');
     const line = Buffer.concat([Buffer.from(`${sha('c')}  `), name, Buffer.from('\n')]);
     expect(await hashZip(file)).toBe('h1:' + createHash('sha256').update(line).digest('base64'));
+  });
+});
+
+describe('hashZipReader (a zip the caller opened)', () => {
+  it('equals hashZip and leaves the reader open for the caller', async () => {
+    const file = await zipFile([
+      { name: 'm@v1/go.mod', data: Buffer.from('module m\n') },
+      { name: 'm@v1/a/b.go', data: Buffer.from('package b\n'.repeat(50)) },
+      { name: 'm@v1/c.txt', data: Buffer.from('c'), store: true },
+    ]);
+    const z = await openZipReader(file);
+    try {
+      const h = await hashZipReader(z);
+      expect(h).toBe(await hashZip(file));
+      // Still usable: the entries can be read (and hashed again) after hashing.
+      expect(z.readAllSync(z.entries[0]!, 1 << 20)!.toString()).toBe('module m\n');
+      expect(await hashZipReader(z)).toBe(h);
+    } finally {
+      await z.close();
+    }
+  });
+
+  it('fails as hashZip does on a damaged entry (the first failing name)', async () => {
+    const file = await zipFile([
+      { name: 'm@v1/b', data: Buffer.from('hello, world'), store: true },
+      { name: 'm@v1/a', data: Buffer.from('fine') },
+    ]);
+    const bytes = await readFile(file);
+    bytes[bytes.indexOf('hello, world')] = 'j'.charCodeAt(0);
+    await writeFile(file, bytes);
+    const z = await openZipReader(file);
+    try {
+      await expect(hashZipReader(z)).rejects.toMatchObject({
+        code: 'ERR_ZIP_CHECKSUM',
+        message: 'zip: checksum error',
+      });
+    } finally {
+      await z.close();
+    }
   });
 });
 

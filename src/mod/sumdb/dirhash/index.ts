@@ -32,11 +32,12 @@
  *    hashed as their raw bytes, so names that are not valid UTF-8 hash as in Go.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../../internal/errors.js';
-import { ioError, openZipReader } from '../../zip/archive.js';
+import { ioError } from '../../internal/io-error.js';
+import { openZipReader, type ZipReader } from '../../zip/archive.js';
 import { digestZipEntries } from './zip-digest.js';
 
 /**
@@ -241,46 +242,48 @@ export async function hashDir(dir: string, prefix: string): Promise<string> {
  * ERR_DIRHASH_NEWLINE for a name containing "\n".
  */
 export async function hashZip(zipPath: string): Promise<string> {
-  // A small zip is read with synchronous positioned reads (directory, local headers,
-  // entries): far cheaper than a thread-pool round trip each; errors are the same.
-  let size = Infinity;
+  // openZipReader reads a small zip with synchronous positioned reads (directory, local
+  // headers, small entries): far cheaper than a thread-pool round trip each.
+  const z = await openZipReader(zipPath);
   try {
-    size = statSync(zipPath).size;
-  } catch {
-    // openZipReader reports it in Go's wording.
-  }
-  const z = await openZipReader(zipPath, size <= SYNC_ZIP_MAX ? { syncReads: true } : {});
-  try {
-    const last = new Map<string, number>();
-    for (const e of z.entries) last.set(byteKey(e.nameBytes), e.index);
-    const sorted = [...z.entries].sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
-    let stop = sorted.findIndex((e) => e.nameBytes.includes(0x0a));
-    if (stop < 0) stop = sorted.length;
-    // The entries to hash, in name order (a duplicated name hashes its last entry, once).
-    const order: number[] = [];
-    const seen = new Set<number>();
-    for (const e of sorted.slice(0, stop)) {
-      const index = last.get(byteKey(e.nameBytes))!;
-      if (!seen.has(index)) order.push(index);
-      seen.add(index);
-    }
-    const { digests, failure } = await digestZipEntries(z, order);
-    if (failure) throw failure.error;
-    if (stop < sorted.length) {
-      throw new CodedError('ERR_DIRHASH_NEWLINE', NEWLINE_ERROR, { name: decoder.decode(sorted[stop]!.nameBytes) });
-    }
-    const parts: Uint8Array[] = [];
-    for (const e of sorted) {
-      parts.push(encoder.encode(`${digests.get(last.get(byteKey(e.nameBytes))!)!}  `), e.nameBytes, NL);
-    }
-    return hashSummary(Buffer.concat(parts));
+    return await hashZipReader(z);
   } finally {
     await z.close();
   }
 }
 
-/** Zips up to this size are read synchronously by hashZip. */
-const SYNC_ZIP_MAX = 4 << 20;
+/**
+ * hashZipReader is hashZip over a zip the caller has already opened (package zip's
+ * openZipReader), so that a caller who also inspects the entries (the download path
+ * checks their names) opens the file once. It leaves z open, and fails as hashZip
+ * does once the zip is open: the entry read errors for the first failing entry in
+ * name order, ERR_DIRHASH_NEWLINE for a name containing "\n".
+ */
+export async function hashZipReader(z: ZipReader): Promise<string> {
+  const last = new Map<string, number>();
+  for (const e of z.entries) last.set(byteKey(e.nameBytes), e.index);
+  const sorted = [...z.entries].sort((a, b) => Buffer.compare(a.nameBytes, b.nameBytes));
+  let stop = sorted.findIndex((e) => e.nameBytes.includes(0x0a));
+  if (stop < 0) stop = sorted.length;
+  // The entries to hash, in name order (a duplicated name hashes its last entry, once).
+  const order: number[] = [];
+  const seen = new Set<number>();
+  for (const e of sorted.slice(0, stop)) {
+    const index = last.get(byteKey(e.nameBytes))!;
+    if (!seen.has(index)) order.push(index);
+    seen.add(index);
+  }
+  const { digests, failure } = await digestZipEntries(z, order);
+  if (failure) throw failure.error;
+  if (stop < sorted.length) {
+    throw new CodedError('ERR_DIRHASH_NEWLINE', NEWLINE_ERROR, { name: decoder.decode(sorted[stop]!.nameBytes) });
+  }
+  const parts: Uint8Array[] = [];
+  for (const e of sorted) {
+    parts.push(encoder.encode(`${digests.get(last.get(byteKey(e.nameBytes))!)!}  `), e.nameBytes, NL);
+  }
+  return hashSummary(Buffer.concat(parts));
+}
 
 /** Item is one file to summarise: its name as bytes and how to get its SHA-256 (hex). */
 interface Item {
