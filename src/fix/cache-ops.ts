@@ -79,6 +79,30 @@ export async function rewriteList(cache: string, m: MV): Promise<void> {
 }
 
 /**
+ * eachEntry runs op on each of the given entries (relative paths) of m that exists under
+ * root, holding m's lock, then rewrites m's `@v/list`; it returns the entries op ran on.
+ */
+async function eachEntry(
+  cache: string,
+  m: MV,
+  entries: readonly string[],
+  root: string,
+  op: (abs: string, rel: string) => Promise<void>,
+): Promise<string[]> {
+  return withVersionLock(cache, m, async () => {
+    const done: string[] = [];
+    for (const rel of entries) {
+      const abs = path.join(root, rel);
+      if (!(await stat(abs).catch(() => undefined))) continue;
+      await op(abs, rel);
+      done.push(rel);
+    }
+    await rewriteList(cache, m);
+    return done;
+  });
+}
+
+/**
  * quarantine moves the given entries (relative to cache) of m into backupRoot, keeping
  * their relative paths; it returns the entries moved. Entries already gone are skipped.
  */
@@ -88,17 +112,7 @@ export async function quarantine(
   entries: readonly string[],
   backupRoot: string,
 ): Promise<string[]> {
-  return withVersionLock(cache, m, async () => {
-    const moved: string[] = [];
-    for (const rel of entries) {
-      const src = path.join(cache, rel);
-      if (!(await stat(src).catch(() => undefined))) continue;
-      await moveEntry(src, path.join(backupRoot, rel));
-      moved.push(rel);
-    }
-    await rewriteList(cache, m);
-    return moved;
-  });
+  return eachEntry(cache, m, entries, cache, (src, rel) => moveEntry(src, path.join(backupRoot, rel)));
 }
 
 /** restoreEntries moves entries of m back from backupRoot into the cache (those present in the backup). */
@@ -108,30 +122,10 @@ export async function restoreEntries(
   entries: readonly string[],
   backupRoot: string,
 ): Promise<string[]> {
-  return withVersionLock(cache, m, async () => {
-    const restored: string[] = [];
-    for (const rel of entries) {
-      const src = path.join(backupRoot, rel);
-      if (!(await stat(src).catch(() => undefined))) continue;
-      await moveEntry(src, path.join(cache, rel));
-      restored.push(rel);
-    }
-    await rewriteList(cache, m);
-    return restored;
-  });
+  return eachEntry(cache, m, entries, backupRoot, (src, rel) => moveEntry(src, path.join(cache, rel)));
 }
 
 /** removeEntries deletes entries of m from the cache (read-only trees included). */
 export async function removeEntries(cache: string, m: MV, entries: readonly string[]): Promise<string[]> {
-  return withVersionLock(cache, m, async () => {
-    const removed: string[] = [];
-    for (const rel of entries) {
-      const p = path.join(cache, rel);
-      if (!(await stat(p).catch(() => undefined))) continue;
-      await modcache.removeAll(p);
-      removed.push(rel);
-    }
-    await rewriteList(cache, m);
-    return removed;
-  });
+  return eachEntry(cache, m, entries, cache, (p) => modcache.removeAll(p));
 }
