@@ -9,11 +9,10 @@
  * journal says now (an action undone after the incident is reported as undone).
  */
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../shared/errors.js';
-import { JOURNAL_DIR } from '../shared/journal.js';
+import { JOURNAL_DIR, idTimestamp, randomIdSuffix } from '../shared/journal.js';
 
 /** INCIDENTS_DIR is the directory, under the project's `.modrescue`, holding one directory per incident. */
 export const INCIDENTS_DIR = 'incidents';
@@ -200,17 +199,9 @@ export function incidentsDir(projectRoot: string): string {
  * newIncidentId returns `<yyyymmdd>T<hhmmss>Z-<category>-<4 hex>` for an incident
  * started at now (ids sort by time; the category says what it was about).
  */
-export function newIncidentId(
-  now: Date,
-  category: string,
-  random: () => string = () => randomBytes(2).toString('hex'),
-): string {
-  const t = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
+export function newIncidentId(now: Date, category: string, random: () => string = randomIdSuffix): string {
   const cat = category.replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'unknown';
-  return `${t}-${cat}-${random()}`;
+  return `${idTimestamp(now)}-${cat}-${random()}`;
 }
 
 /**

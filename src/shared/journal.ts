@@ -260,19 +260,27 @@ export function backupDirFor(journalFile: string, id: string): string {
 }
 
 /**
- * newEntryId returns a fresh entry id for action at time now:
- * `<action>-<yyyymmdd>T<hhmmss>Z-<4 hex>`. The action must be kebab-case.
+ * idTimestamp returns now as the time part of journal and incident ids: UTC
+ * `<yyyymmdd>T<hhmmss>Z` (ids that share a prefix sort by time).
  */
-export function newEntryId(
-  action: string,
-  now: Date,
-  random: () => string = () => randomBytes(2).toString('hex'),
-): string {
-  const t = now
+export function idTimestamp(now: Date): string {
+  return now
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
-  return `${action}-${t}-${random()}`;
+}
+
+/** randomIdSuffix returns the 4 random hex digits that end journal and incident ids. */
+export function randomIdSuffix(): string {
+  return randomBytes(2).toString('hex');
+}
+
+/**
+ * newEntryId returns a fresh entry id for action at time now:
+ * `<action>-<yyyymmdd>T<hhmmss>Z-<4 hex>`. The action must be kebab-case.
+ */
+export function newEntryId(action: string, now: Date, random: () => string = randomIdSuffix): string {
+  return `${action}-${idTimestamp(now)}-${random()}`;
 }
 
 /**
