@@ -199,11 +199,7 @@ export class File {
    * GO_VERSION_RE.
    */
   addGoStmt(version: string): void {
-    if (!GO_VERSION_RE.test(version)) {
-      throw new CodedError('ERR_MODFILE_INVALID_GO_VERSION', `invalid language version ${goQuote(version)}`, {
-        version,
-      });
-    }
+    checkGoVersion(version);
     if (this.go === undefined) {
       const hint = this.module?.syntax;
       this.go = { version, syntax: addLine(this.syntax, hint, 'go', version) };
@@ -215,10 +211,7 @@ export class File {
 
   /** dropGoStmt deletes the go statement, if any. */
   dropGoStmt(): void {
-    if (this.go !== undefined) {
-      markRemoved(this.go.syntax);
-      this.go = undefined;
-    }
+    this.go = dropStmt(this.go);
   }
 
   /**
@@ -227,9 +220,7 @@ export class File {
    * ERR_MODFILE_INVALID_TOOLCHAIN unless name matches TOOLCHAIN_RE.
    */
   addToolchainStmt(name: string): void {
-    if (!TOOLCHAIN_RE.test(name)) {
-      throw new CodedError('ERR_MODFILE_INVALID_TOOLCHAIN', `invalid toolchain name ${goQuote(name)}`, { name });
-    }
+    checkToolchainName(name);
     if (this.toolchain === undefined) {
       const hint: Expr | undefined = this.go?.syntax ?? this.module?.syntax;
       this.toolchain = { name, syntax: addLine(this.syntax, hint, 'toolchain', name) };
@@ -241,10 +232,7 @@ export class File {
 
   /** dropToolchainStmt deletes the toolchain statement, if any. */
   dropToolchainStmt(): void {
-    if (this.toolchain !== undefined) {
-      markRemoved(this.toolchain.syntax);
-      this.toolchain = undefined;
-    }
+    this.toolchain = dropStmt(this.toolchain);
   }
 
   /**
@@ -253,36 +241,12 @@ export class File {
    * the last godebug block.
    */
   addGodebug(key: string, value: string): void {
-    let need = true;
-    for (const g of this.godebug) {
-      if (g.key !== key) continue;
-      if (need) {
-        g.value = value;
-        updateLine(this.syntax, g.syntax, 'godebug', key + '=' + value);
-        need = false;
-      } else {
-        markRemoved(g.syntax);
-        g.key = '';
-        g.value = '';
-      }
-    }
-    if (need) this.addNewGodebug(key, value);
-  }
-
-  private addNewGodebug(key: string, value: string): void {
-    const line = addLine(this.syntax, undefined, 'godebug', key + '=' + value);
-    this.godebug.push({ key, value, syntax: line });
+    addGodebug(this.syntax, this.godebug, key, value);
   }
 
   /** dropGodebug removes every godebug line for key. */
   dropGodebug(key: string): void {
-    for (const g of this.godebug) {
-      if (g.key === key) {
-        markRemoved(g.syntax);
-        g.key = '';
-        g.value = '';
-      }
-    }
+    dropGodebug(this.godebug, key);
   }
 
   /**
@@ -553,12 +517,7 @@ export class File {
 
   /** dropReplace removes every replacement of oldPath@oldVers ("" = the versionless one). */
   dropReplace(oldPath: string, oldVers: string): void {
-    for (const r of this.replace) {
-      if (r.old.path === oldPath && r.old.version === oldVers) {
-        markRemoved(r.syntax);
-        clearReplace(r);
-      }
-    }
+    dropReplace(this.replace, oldPath, oldVers);
   }
 
   /**
@@ -714,12 +673,9 @@ export class File {
       }
 
       case 'toolchain': {
-        if (this.toolchain !== undefined) return void wrapError('repeated toolchain statement');
-        if (argc !== 1) return void wrapError('toolchain directive expects exactly one argument');
-        if (!TOOLCHAIN_RE.test(tokens[off]!)) {
-          return void wrapError(`invalid toolchain version '${tokens[off]}': must match format go1.23.0 or default`);
-        }
-        this.toolchain = { name: tokens[off]!, syntax: line };
+        const t = parseToolchainDirective(this.toolchain !== undefined, tokens, off);
+        if ('err' in t) return void wrapError(t.err);
+        this.toolchain = { name: t.name, syntax: line };
         return;
       }
 
@@ -735,11 +691,9 @@ export class File {
       }
 
       case 'godebug': {
-        if (argc !== 1 || /["`',]/.test(tokens[off]!)) return void wrapError('usage: godebug key=value');
-        const arg = tokens[off]!;
-        const eq = arg.indexOf('=');
-        if (eq < 0) return void wrapError('usage: godebug key=value');
-        this.godebug.push({ key: arg.slice(0, eq), value: arg.slice(eq + 1), syntax: line });
+        const g = parseGodebugDirective(tokens, off);
+        if ('err' in g) return void wrapError(g.err);
+        this.godebug.push({ key: g.key, value: g.value, syntax: line });
         return;
       }
 
@@ -1159,6 +1113,104 @@ export function addReplace(
       syntax: addLine(syntax, hint ?? null, ...tokens),
     });
   }
+}
+
+/** dropReplace implements File.dropReplace and WorkFile.dropReplace: every replacement of oldPath@oldVers is removed. */
+export function dropReplace(replace: readonly Replace[], oldPath: string, oldVers: string): void {
+  for (const r of replace) {
+    if (r.old.path === oldPath && r.old.version === oldVers) {
+      markRemoved(r.syntax);
+      clearReplace(r);
+    }
+  }
+}
+
+/**
+ * addGodebug implements File.addGodebug and WorkFile.addGodebug: the first line for key
+ * gets value (keeping its comments), every other line for key is removed; without one a
+ * line is added at the end of the last godebug block.
+ */
+export function addGodebug(syntax: FileSyntax, godebug: Godebug[], key: string, value: string): void {
+  let need = true;
+  for (const g of godebug) {
+    if (g.key !== key) continue;
+    if (need) {
+      g.value = value;
+      updateLine(syntax, g.syntax, 'godebug', key + '=' + value);
+      need = false;
+    } else {
+      markRemoved(g.syntax);
+      g.key = '';
+      g.value = '';
+    }
+  }
+  if (need) godebug.push({ key, value, syntax: addLine(syntax, undefined, 'godebug', key + '=' + value) });
+}
+
+/** dropGodebug implements File.dropGodebug and WorkFile.dropGodebug: every line for key is removed. */
+export function dropGodebug(godebug: readonly Godebug[], key: string): void {
+  for (const g of godebug) {
+    if (g.key === key) {
+      markRemoved(g.syntax);
+      g.key = '';
+      g.value = '';
+    }
+  }
+}
+
+/** dropStmt marks a single statement (go, toolchain) removed, if there is one, and returns undefined to store. */
+export function dropStmt(stmt: { readonly syntax: Line } | undefined): undefined {
+  if (stmt !== undefined) markRemoved(stmt.syntax);
+  return undefined;
+}
+
+/** checkGoVersion throws ERR_MODFILE_INVALID_GO_VERSION unless version matches GO_VERSION_RE (addGoStmt's check). */
+export function checkGoVersion(version: string): void {
+  if (!GO_VERSION_RE.test(version)) {
+    throw new CodedError('ERR_MODFILE_INVALID_GO_VERSION', `invalid language version ${goQuote(version)}`, {
+      version,
+    });
+  }
+}
+
+/** checkToolchainName throws ERR_MODFILE_INVALID_TOOLCHAIN unless name matches TOOLCHAIN_RE (addToolchainStmt's check). */
+export function checkToolchainName(name: string): void {
+  if (!TOOLCHAIN_RE.test(name)) {
+    throw new CodedError('ERR_MODFILE_INVALID_TOOLCHAIN', `invalid toolchain name ${goQuote(name)}`, { name });
+  }
+}
+
+/**
+ * parseToolchainDirective checks a toolchain directive's arguments (go.mod and go.work
+ * alike): the name, or the error text (repeated, wrong argument count, bad name).
+ */
+export function parseToolchainDirective(
+  repeated: boolean,
+  tokens: readonly string[],
+  off: number,
+): { name: string } | { err: string } {
+  if (repeated) return { err: 'repeated toolchain statement' };
+  if (tokens.length - off !== 1) return { err: 'toolchain directive expects exactly one argument' };
+  if (!TOOLCHAIN_RE.test(tokens[off]!)) {
+    return { err: `invalid toolchain version '${tokens[off]}': must match format go1.23.0 or default` };
+  }
+  return { name: tokens[off]! };
+}
+
+/**
+ * parseGodebugDirective checks a godebug directive's argument (go.mod and go.work alike):
+ * `key=value` without quotes or commas, or the usage error text.
+ */
+export function parseGodebugDirective(
+  tokens: readonly string[],
+  off: number,
+): { key: string; value: string } | { err: string } {
+  const usage = { err: 'usage: godebug key=value' };
+  if (tokens.length - off !== 1 || /["`',]/.test(tokens[off]!)) return usage;
+  const arg = tokens[off]!;
+  const eq = arg.indexOf('=');
+  if (eq < 0) return usage;
+  return { key: arg.slice(0, eq), value: arg.slice(eq + 1) };
 }
 
 const DEPRECATED_RE = /(?:^|\n\n)Deprecated: *([\s\S]*?)(?:$|\n\n)/;

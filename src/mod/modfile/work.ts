@@ -2,19 +2,24 @@
  * The interpreted go.work file (x/mod/modfile work.go): go, toolchain, godebug, use
  * and replace directives, parsed with parseWork and edited like a go.mod File.
  */
-import { CodedError } from '../internal/errors.js';
 import { ModfileError, ModfileParseError, type ErrorCause } from './errors.js';
 import { format } from './print.js';
 import { parseSyntax } from './read.js';
-import { goQuote } from './strconv.js';
 import {
   GO_VERSION_RE,
-  TOOLCHAIN_RE,
+  addGodebug,
   addReplace,
   autoQuote,
+  checkGoVersion,
+  checkToolchainName,
   compareLine,
+  dropGodebug,
+  dropReplace,
+  dropStmt,
+  parseGodebugDirective,
   parseReplace,
   parseString,
+  parseToolchainDirective,
   removeDups,
   type Go,
   type Godebug,
@@ -69,11 +74,7 @@ export class WorkFile {
    * is not a comment block. It throws ERR_MODFILE_INVALID_GO_VERSION for an invalid version.
    */
   addGoStmt(version: string): void {
-    if (!GO_VERSION_RE.test(version)) {
-      throw new CodedError('ERR_MODFILE_INVALID_GO_VERSION', `invalid language version ${goQuote(version)}`, {
-        version,
-      });
-    }
+    checkGoVersion(version);
     if (this.go === undefined) {
       const stmt = newLine(['go', version]);
       this.go = { version, syntax: stmt };
@@ -91,9 +92,7 @@ export class WorkFile {
    * ERR_MODFILE_INVALID_TOOLCHAIN for a name that does not match TOOLCHAIN_RE.
    */
   addToolchainStmt(name: string): void {
-    if (!TOOLCHAIN_RE.test(name)) {
-      throw new CodedError('ERR_MODFILE_INVALID_TOOLCHAIN', `invalid toolchain name ${goQuote(name)}`, { name });
-    }
+    checkToolchainName(name);
     if (this.toolchain === undefined) {
       const stmt = newLine(['toolchain', name]);
       this.toolchain = { name, syntax: stmt };
@@ -115,49 +114,22 @@ export class WorkFile {
 
   /** dropGoStmt deletes the go statement, if any. */
   dropGoStmt(): void {
-    if (this.go !== undefined) {
-      markRemoved(this.go.syntax);
-      this.go = undefined;
-    }
+    this.go = dropStmt(this.go);
   }
 
   /** dropToolchainStmt deletes the toolchain statement, if any. */
   dropToolchainStmt(): void {
-    if (this.toolchain !== undefined) {
-      markRemoved(this.toolchain.syntax);
-      this.toolchain = undefined;
-    }
+    this.toolchain = dropStmt(this.toolchain);
   }
 
   /** addGodebug sets key=value like File.addGodebug. */
   addGodebug(key: string, value: string): void {
-    let need = true;
-    for (const g of this.godebug) {
-      if (g.key !== key) continue;
-      if (need) {
-        g.value = value;
-        updateLine(this.syntax, g.syntax, 'godebug', key + '=' + value);
-        need = false;
-      } else {
-        markRemoved(g.syntax);
-        g.key = '';
-        g.value = '';
-      }
-    }
-    if (need) {
-      this.godebug.push({ key, value, syntax: addLine(this.syntax, undefined, 'godebug', key + '=' + value) });
-    }
+    addGodebug(this.syntax, this.godebug, key, value);
   }
 
   /** dropGodebug removes every godebug line for key. */
   dropGodebug(key: string): void {
-    for (const g of this.godebug) {
-      if (g.key === key) {
-        markRemoved(g.syntax);
-        g.key = '';
-        g.value = '';
-      }
-    }
+    dropGodebug(this.godebug, key);
   }
 
   /**
@@ -225,13 +197,7 @@ export class WorkFile {
 
   /** dropReplace removes every replacement of oldPath@oldVers. */
   dropReplace(oldPath: string, oldVers: string): void {
-    for (const r of this.replace) {
-      if (r.old.path === oldPath && r.old.version === oldVers) {
-        markRemoved(r.syntax);
-        r.old = { path: '', version: '' };
-        r.new = { path: '', version: '' };
-      }
-    }
+    dropReplace(this.replace, oldPath, oldVers);
   }
 
   /** sortBlocks removes duplicate replacements and sorts the lines of every block. */
@@ -271,21 +237,17 @@ export class WorkFile {
         this.go = { version: tokens[off]!, syntax: line };
         return;
       // toolchain goX or default: the toolchain to use, at most once.
-      case 'toolchain':
-        if (this.toolchain !== undefined) return void wrapError('repeated toolchain statement');
-        if (argc !== 1) return void wrapError('toolchain directive expects exactly one argument');
-        if (!TOOLCHAIN_RE.test(tokens[off]!)) {
-          return void wrapError(`invalid toolchain version '${tokens[off]}': must match format go1.23.0 or default`);
-        }
-        this.toolchain = { name: tokens[off]!, syntax: line };
+      case 'toolchain': {
+        const t = parseToolchainDirective(this.toolchain !== undefined, tokens, off);
+        if ('err' in t) return void wrapError(t.err);
+        this.toolchain = { name: t.name, syntax: line };
         return;
+      }
       // godebug key=value: one setting per line; quotes and commas are not allowed.
       case 'godebug': {
-        if (argc !== 1 || /["`',]/.test(tokens[off]!)) return void wrapError('usage: godebug key=value');
-        const arg = tokens[off]!;
-        const eq = arg.indexOf('=');
-        if (eq < 0) return void wrapError('usage: godebug key=value');
-        this.godebug.push({ key: arg.slice(0, eq), value: arg.slice(eq + 1), syntax: line });
+        const g = parseGodebugDirective(tokens, off);
+        if ('err' in g) return void wrapError(g.err);
+        this.godebug.push({ key: g.key, value: g.value, syntax: line });
         return;
       }
       // use ./dir: a module directory of the workspace (quoted when needed).
