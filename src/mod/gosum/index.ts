@@ -28,6 +28,7 @@
  */
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
+import { fields, isSpace } from '../modfile/utf8.js';
 
 /** SumLine is one checksum line of a go.sum file. */
 export interface SumLine {
@@ -395,40 +396,10 @@ export function mismatchError(
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/**
- * fields splits s around runs of white space as Go's strings.Fields does
- * (unicode.IsSpace; U+FEFF is not space).
- */
-function fields(s: string): string[] {
-  const out: string[] = [];
-  let i = 0;
-  while (i < s.length) {
-    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-    const start = i;
-    while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
-    if (i > start) out.push(s.slice(start, i));
-  }
-  return out;
-}
-
 function firstNonSpace(s: string): number {
   let i = 0;
   while (i < s.length && isSpace(s.charCodeAt(i))) i++;
   return i;
-}
-
-/** isSpace reports whether the UTF-16 code unit c is white space per Go's unicode.IsSpace. */
-function isSpace(c: number): boolean {
-  if (c <= 0xff) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x85 || c === 0xa0;
-  return (
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
 }
 
 /** compareBytes orders strings by UTF-8 bytes, as Go's sort.Strings. */

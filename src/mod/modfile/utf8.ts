@@ -181,6 +181,7 @@ export function isPrint(r: number): boolean {
  * and excludes U+0085.)
  */
 export function isSpace(r: number): boolean {
+  // Also right for a UTF-16 code unit: every space is in the BMP, no surrogate is one.
   if (r < 0x80) return r === 0x20 || (r >= 0x09 && r <= 0x0d);
   switch (r) {
     case 0x85:
@@ -219,20 +220,18 @@ export function trimSpace(s: string): string {
   return i === 0 && j === s.length ? s : s.slice(i, j);
 }
 
-/** fields is Go's strings.Fields: the non-empty runs of non-space runes. */
+/**
+ * fields is Go's strings.Fields: the non-empty runs of non-space runes. Every space is a
+ * BMP character and a surrogate is never one, so code units are tested one by one.
+ */
 export function fields(s: string): string[] {
   const out: string[] = [];
-  let start = -1;
-  for (let i = 0; i < s.length;) {
-    const [r, units] = runeAt(s, i);
-    if (isSpace(r)) {
-      if (start >= 0) out.push(s.slice(start, i));
-      start = -1;
-    } else if (start < 0) {
-      start = i;
-    }
-    i += units;
+  let i = 0;
+  while (i < s.length) {
+    while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+    const start = i;
+    while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
+    if (i > start) out.push(s.slice(start, i));
   }
-  if (start >= 0) out.push(s.slice(start));
   return out;
 }

@@ -31,6 +31,7 @@
  * https://pkg.go.dev/golang.org/x/tools/txtar.
  */
 import { readFile } from 'node:fs/promises';
+import { trimSpace } from '../modfile/utf8.js';
 
 /** File is one file of an archive. */
 export interface File {
@@ -160,31 +161,4 @@ function fixNL(data: Uint8Array): Uint8Array {
   out.set(data);
   out[data.length] = NL;
   return out;
-}
-
-/**
- * trimSpace removes leading and trailing white space as Go's strings.TrimSpace does
- * (unicode.IsSpace: ASCII space characters, U+0085, U+00A0 and the Unicode Zs, Zl and
- * Zp characters). Unlike String.prototype.trim it keeps U+FEFF.
- */
-function trimSpace(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && isSpace(s.charCodeAt(a))) a++;
-  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
-  return s.slice(a, b);
-}
-
-/** isSpace reports whether the UTF-16 code unit c is a white space rune per Go's unicode.IsSpace. */
-function isSpace(c: number): boolean {
-  if (c <= 0xff) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x85 || c === 0xa0;
-  return (
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
 }
