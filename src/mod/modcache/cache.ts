@@ -9,8 +9,21 @@
  * torn write shows up as NUL bytes, exactly as rewriteVersionList does.
  */
 import { randomInt } from 'node:crypto';
-import { constants } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
@@ -147,22 +160,58 @@ export async function createTempFile(file: string): Promise<string> {
 }
 
 /**
+ * createTempFileSync is openTempFile with synchronous calls, returning a descriptor:
+ * the metadata files it serves are a few hundred bytes, for which a thread-pool
+ * round trip per call costs more than the call itself.
+ */
+function createTempFileSync(file: string): { name: string; fd: number } {
+  let madeDir = false;
+  for (let i = 0; ; i++) {
+    const name = tempName(file);
+    try {
+      return { name, fd: openSync(name, 'wx', 0o666) };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && i < 10_000) continue;
+      if (code === 'ENOENT' && !madeDir) {
+        madeDir = true;
+        try {
+          mkdirSync(path.dirname(file), { recursive: true });
+        } catch (e2) {
+          throw ioError('ERR_MODCACHE_IO', e2, { file });
+        }
+        continue;
+      }
+      throw ioError('ERR_MODCACHE_IO', e, { file });
+    }
+  }
+}
+
+/** writeAllSync writes all of data at the descriptor's position. */
+function writeAllSync(fd: number, data: Uint8Array, position: number | null = null): void {
+  for (let off = 0; off < data.length;) {
+    off += writeSync(fd, data, off, data.length - off, position === null ? null : position + off);
+  }
+}
+
+/**
  * writeFileAtomic writes data to file as the go command's writeDiskCache does: into a
- * new temporary file beside it (openTempFile, written through the same descriptor),
- * then renamed over file, so that file is never seen half-written. The temporary file
- * is removed when anything fails; failures throw ERR_MODCACHE_IO.
+ * new temporary file beside it (created as openTempFile does, written through the
+ * same descriptor), then renamed over file, so that file is never seen half-written.
+ * The temporary file is removed when anything fails; failures throw ERR_MODCACHE_IO.
+ * The files are small metadata (.info, .mod, .ziphash): the calls are synchronous.
  */
 async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const { name, handle } = await openTempFile(file);
+  const { name, fd } = createTempFileSync(file);
   try {
     try {
-      await handle.writeFile(data);
+      writeAllSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
-    await rename(name, file);
+    renameSync(name, file);
   } catch (e) {
-    await rm(name, { force: true });
+    rmSync(name, { force: true });
     throw ioError('ERR_MODCACHE_IO', e, { file });
   }
 }
@@ -191,9 +240,13 @@ export async function rewriteVersionList(dir: string, locker?: FileLocker): Prom
   const listFile = path.join(dir, 'list');
   const unlock = locker ? await locker.lock(listFile) : undefined;
   try {
-    const names = await readdir(dir).catch((e: unknown) => {
+    // A directory listing and a file of a few lines: synchronous calls.
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch (e) {
       throw ioError('ERR_MODCACHE_IO', e, { dir });
-    });
+    }
     const list: string[] = [];
     for (const name of names) {
       if (!name.endsWith('.mod')) continue;
@@ -203,34 +256,36 @@ export async function rewriteVersionList(dir: string, locker?: FileLocker): Prom
     }
     semver.sort(list);
     const want = Buffer.from(list.map((v) => v + '\n').join(''));
-    const fh = await open(listFile, constants.O_RDWR | constants.O_CREAT, 0o666).catch((e: unknown) => {
-      throw ioError('ERR_MODCACHE_IO', e, { file: listFile });
-    });
+    let fd: number;
     try {
-      const st = await fh.stat();
-      if (st.size === want.length) {
+      fd = openSync(listFile, constants.O_RDWR | constants.O_CREAT, 0o666);
+    } catch (e) {
+      throw ioError('ERR_MODCACHE_IO', e, { file: listFile });
+    }
+    try {
+      if (fstatSync(fd).size === want.length) {
         const old = Buffer.alloc(want.length + 1);
-        const { bytesRead } = await fh.read(old, 0, old.length, 0);
+        const bytesRead = readSync(fd, old, 0, old.length, 0);
         if (bytesRead === want.length && old.subarray(0, bytesRead).equals(want)) return;
       }
       // Zero-fill to the final size first: a torn write leaves NUL bytes, never a short list.
-      await fh.truncate(0);
-      await fh.truncate(want.length);
-      await fh.write(want, 0, want.length, 0);
+      ftruncateSync(fd, 0);
+      ftruncateSync(fd, want.length);
+      writeAllSync(fd, want, 0);
     } catch (e) {
       throw ioError('ERR_MODCACHE_IO', e, { file: listFile });
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   } finally {
     await unlock?.();
   }
 }
 
-/** readDiskCache reads a cache file; undefined when it cannot be read. */
-async function readDiskCache(file: string): Promise<Uint8Array | undefined> {
+/** readDiskCache reads a (small) cache file synchronously; undefined when it cannot be read. */
+function readDiskCache(file: string): Uint8Array | undefined {
   try {
-    return new Uint8Array(await readFile(file));
+    return new Uint8Array(readFileSync(file));
   } catch {
     return undefined;
   }
@@ -249,7 +304,7 @@ export async function readDiskStat(modcache: string, m: ModuleVersion): Promise<
   } catch {
     return {};
   }
-  const data = await readDiskCache(file);
+  const data = readDiskCache(file);
   if (!data) return { file };
   const info = decodeInfo(data);
   if (!info) return { file };
@@ -279,7 +334,7 @@ export async function readDiskGoMod(modcache: string, m: ModuleVersion): Promise
   } catch {
     return {};
   }
-  const data = await readDiskCache(file);
+  const data = readDiskCache(file);
   if (!data) return { file };
   if (Buffer.from(data.subarray(0, OLD_VGO_PREFIX.length)).toString('latin1') === OLD_VGO_PREFIX) return { file };
   return { file, data };
@@ -320,7 +375,7 @@ function trimSpace(data: Uint8Array): Uint8Array {
 export async function readZipHash(file: string): Promise<{ hash: string; valid: boolean }> {
   let data: Uint8Array;
   try {
-    data = trimSpace(new Uint8Array(await readFile(file)));
+    data = trimSpace(new Uint8Array(readFileSync(file)));
   } catch (e) {
     throw ioError('ERR_MODCACHE_IO', e, { file });
   }

@@ -8,7 +8,8 @@
  * are read-only (0444) and directories are made read-only afterwards, as the go command
  * does, so that a later `go mod verify` (or modrescue's) can tell an edit.
  */
-import { chmod, mkdir, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, type Dirent } from 'node:fs';
+import { chmod, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import { unzip } from '../zip/unzip.js';
@@ -45,10 +46,19 @@ export function isNotExist(e: unknown): boolean {
  * missing`). An invalid path or version throws (cachePath's errors).
  */
 export async function downloadDir(modcache: string, m: ModuleVersion): Promise<DownloadDirResult> {
+  return downloadDirSync(modcache, m);
+}
+
+/**
+ * downloadDirSync is downloadDir with its three stat calls made synchronously (they are
+ * metadata lookups in the local module cache, cheaper than a thread-pool round trip);
+ * it returns (and throws) exactly what downloadDir resolves with (and rejects with).
+ */
+export function downloadDirSync(modcache: string, m: ModuleVersion): DownloadDirResult {
   const dir = downloadDirPath(modcache, m);
   let st;
   try {
-    st = await stat(dir);
+    st = statSync(dir);
   } catch (e) {
     const err = ioError('ERR_MODCACHE_NOT_EXIST', e, { dir });
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -59,13 +69,13 @@ export async function downloadDir(modcache: string, m: ModuleVersion): Promise<D
   if (!st.isDirectory()) return { dir, error: partialError(dir, 'not a directory') };
   const partial = cachePath(modcache, m, 'partial');
   try {
-    await stat(partial);
+    statSync(partial);
     return { dir, error: partialError(dir, 'not completely extracted') };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return { dir, error: ioError('ERR_MODCACHE_IO', e) };
   }
   try {
-    await stat(cachePath(modcache, m, 'ziphash'));
+    statSync(cachePath(modcache, m, 'ziphash'));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
       return { dir, error: partialError(dir, 'ziphash file is missing') };
@@ -79,17 +89,34 @@ export async function downloadDir(modcache: string, m: ModuleVersion): Promise<D
  * before parents, best effort (files are already read-only from extraction).
  */
 export async function makeDirsReadOnly(dir: string): Promise<void> {
+  // A freshly extracted module tree: a few directories, walked with synchronous calls.
   const dirs: Array<{ p: string; mode: number }> = [];
-  const walk = async (d: string): Promise<void> => {
-    const st = await stat(d).catch(() => undefined);
-    if (!st?.isDirectory()) return;
+  const walk = (d: string): void => {
+    let st;
+    try {
+      st = statSync(d);
+    } catch {
+      return;
+    }
+    if (!st.isDirectory()) return;
     if ((st.mode & 0o222) !== 0) dirs.push({ p: d, mode: st.mode & 0o7777 });
-    const names = await readdir(d, { withFileTypes: true }).catch(() => []);
+    let names: Dirent[] = [];
+    try {
+      names = readdirSync(d, { withFileTypes: true });
+    } catch {
+      // Best effort, as before: an unreadable directory keeps its children's modes.
+    }
     names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of names) if (e.isDirectory()) await walk(path.join(d, e.name));
+    for (const e of names) if (e.isDirectory()) walk(path.join(d, e.name));
   };
-  await walk(dir);
-  for (let i = dirs.length - 1; i >= 0; i--) await chmod(dirs[i]!.p, dirs[i]!.mode & ~0o222).catch(() => {});
+  walk(dir);
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    try {
+      chmodSync(dirs[i]!.p, dirs[i]!.mode & ~0o222);
+    } catch {
+      // Best effort.
+    }
+  }
 }
 
 /**
@@ -155,14 +182,21 @@ export async function extract(
     const dirExists = again.error.code === 'ERR_MODCACHE_PARTIAL';
     const parent = path.dirname(dir);
     const tmpPrefix = path.basename(dir) + '.tmp-';
-    for (const name of await readdir(parent).catch(() => [] as string[])) {
+    let siblings: string[] = [];
+    try {
+      siblings = readdirSync(parent);
+    } catch {
+      // No parent yet: nothing to clean up.
+    }
+    for (const name of siblings) {
       if (name.startsWith(tmpPrefix)) await removeAll(path.join(parent, name)).catch(() => {});
     }
     if (dirExists) await removeAll(dir);
     const partial = cachePath(modcache, m, 'partial');
     try {
-      await mkdir(parent, { recursive: true });
-      await writeFile(partial, '', { mode: 0o666 });
+      mkdirSync(parent, { recursive: true });
+      // writeFile(partial, '') with the go command's mode: create or truncate, empty.
+      closeSync(openSync(partial, 'w', 0o666));
     } catch (e) {
       throw ioError('ERR_MODCACHE_IO', e, { dir });
     }
@@ -179,7 +213,7 @@ export async function extract(
       throw e;
     }
     try {
-      await unlink(partial);
+      unlinkSync(partial);
     } catch (e) {
       throw ioError('ERR_MODCACHE_IO', e, { dir });
     }

@@ -60,6 +60,7 @@ export {
 } from './cache.js';
 export {
   downloadDir,
+  downloadDirSync,
   extract,
   isNotExist,
   makeDirsReadOnly,

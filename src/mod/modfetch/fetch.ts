@@ -15,14 +15,14 @@
  *     recorded `.ziphash` against go.sum.
  * Each operation runs once per version per Fetcher (par.Cache), however many callers.
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import type { GoproxyClient, RevInfo } from '../goproxy/index.js';
 import * as modcache from '../modcache/index.js';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
-import { hashGoMod, hashZip as dirhashZip } from '../sumdb/dirhash/index.js';
+import { hashGoMod, hashZip as dirhashZip, hashZipReader } from '../sumdb/dirhash/index.js';
 import { ioError } from '../internal/io-error.js';
 import { openZipReader } from '../zip/archive.js';
 import type { GoSumState } from './gosum.js';
@@ -119,10 +119,10 @@ function verifyError(m: ModuleVersion, e: unknown): CodedError {
   );
 }
 
-/** exists reports whether a file exists (stat succeeds). */
-async function exists(p: string): Promise<boolean> {
+/** exists reports whether a file exists (stat succeeds); a synchronous look-up in the local cache. */
+function exists(p: string): boolean {
   try {
-    await stat(p);
+    statSync(p);
     return true;
   } catch {
     return false;
@@ -153,7 +153,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     const dir = path.dirname(file);
     if (!knownDirs.has(dir)) {
       try {
-        await mkdir(dir, { recursive: true });
+        mkdirSync(dir, { recursive: true });
       } catch (e) {
         throw ioError('ERR_MODCACHE_IO', e);
       }
@@ -265,7 +265,11 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 
   /** hashZipFile hashes zipFile, checks the hash, and writes ziphashFile (modfetch.hashZip). */
   const hashZipFile = async (m: ModuleVersion, zipFile: string, ziphashFile: string): Promise<void> => {
-    const h = await dirhashZip(zipFile);
+    await recordZipHash(m, await dirhashZip(zipFile), ziphashFile);
+  };
+
+  /** recordZipHash checks the hash h of m's zip and writes ziphashFile (the second half of modfetch.hashZip). */
+  const recordZipHash = async (m: ModuleVersion, h: string, ziphashFile: string): Promise<void> => {
     await checkModSum(m, h);
     await modcache.writeZipHash(ziphashFile, h);
     zipHashes.set(`${m.path}@${m.version}`, Promise.resolve({ hash: h, valid: true }));
@@ -273,14 +277,20 @@ export function createFetcher(options: FetcherOptions): Fetcher {
 
   const downloadZipLocked = async (m: ModuleVersion, zipFile: string): Promise<void> => {
     const ziphashFile = zipFile + 'hash';
-    const zipExists = await exists(zipFile);
-    if (zipExists && (await exists(ziphashFile))) return;
+    const zipExists = exists(zipFile);
+    if (zipExists && exists(ziphashFile)) return;
     // (The directory exists after the lock file was created in it.)
     const dir = path.dirname(zipFile);
     // Temporary files of interrupted downloads: safe to remove while holding the lock.
     const base = path.basename(zipFile);
-    for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (name.startsWith(base) && name.endsWith('.tmp')) await rm(path.join(dir, name), { force: true });
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      // Nothing to clean up.
+    }
+    for (const name of names) {
+      if (name.startsWith(base) && name.endsWith('.tmp')) rmSync(path.join(dir, name), { force: true });
     }
     if (zipExists) {
       // The .ziphash was lost: hash the zip again without downloading it.
@@ -295,8 +305,10 @@ export function createFetcher(options: FetcherOptions): Fetcher {
       } finally {
         await handle.close();
       }
+      // One open of the zip: its names are checked, then its entries hashed.
       const prefix = `${m.path}@${m.version}/`;
       const z = await openZipReader(tmp);
+      let h: string;
       try {
         for (const e of z.entries) {
           if (!e.name.startsWith(prefix)) {
@@ -307,13 +319,14 @@ export function createFetcher(options: FetcherOptions): Fetcher {
             );
           }
         }
+        h = await hashZipReader(z);
       } finally {
         await z.close();
       }
-      await hashZipFile(m, tmp, ziphashFile);
-      await rename(tmp, zipFile);
+      await recordZipHash(m, h, ziphashFile);
+      renameSync(tmp, zipFile);
     } catch (e) {
-      await rm(tmp, { force: true });
+      rmSync(tmp, { force: true });
       if (e instanceof CodedError) throw e;
       throw ioError('ERR_MODCACHE_IO', e);
     }
@@ -322,7 +335,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   const downloadZip = (m: ModuleVersion): Promise<string> =>
     zipMemo(`${m.path}@${m.version}`, async () => {
       const zipFile = modcache.cachePath(mc, m, 'zip');
-      if ((await exists(zipFile)) && (await exists(zipFile + 'hash'))) return zipFile;
+      if (exists(zipFile) && exists(zipFile + 'hash')) return zipFile;
       if (options.cmdName !== 'mod download') log(`go: downloading ${m.path} ${m.version}`);
       const unlock = await lockVersion(m);
       try {
@@ -369,7 +382,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
   const download = (m: ModuleVersion): Promise<string> =>
     dlMemo(`${m.path}@${m.version}`, async () => {
       await ensureCacheDir();
-      const d = await modcache.downloadDir(mc, m);
+      const d = modcache.downloadDirSync(mc, m);
       let dir = d.dir;
       if (d.error) {
         if (!modcache.isNotExist(d.error)) throw d.error;
