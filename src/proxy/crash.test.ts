@@ -9,13 +9,12 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { create as createZip, fileFromBytes } from '../mod/zip/index.js';
 import { hashZip } from '../mod/sumdb/dirhash/index.js';
 import { startTestProxy, type TestProxy } from '../../test/support/proxy-server.js';
 import { repoRoot } from '../../test/support/shared.js';
 
-const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'serve-entry.ts');
+const ENTRY = path.join(repoRoot, 'test/support/cli-entry.ts');
 const N = 50;
 const SIZE = 3 * 1024 * 1024;
 

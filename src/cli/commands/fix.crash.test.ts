@@ -12,7 +12,7 @@ import { run } from '../../../test/support/cli.js';
 import { PAUSE_ENV } from './fix.js';
 import { journalOf, sha256File } from '../../fix/testdata/world.js';
 
-const ENTRY = path.join(repoRoot, 'src/fix/testdata/cli-entry.ts');
+const ENTRY = path.join(repoRoot, 'test/support/cli-entry.ts');
 const TOKEN = 'tok-CRASH-8e2f61d0c3a9';
 
 let world: DoctorWorld | undefined;
