@@ -60,12 +60,7 @@ const STOPS: Record<string, { line: number; reason: string }> = {
 };
 
 /** ROUTE_OVERRIDES: script → line → runner, where the default route would be wrong. */
-const ROUTE_OVERRIDES: Record<string, Record<number, Route>> = {
-  // modrescue mod verify (not a tracing command) creates an empty go.sum where the go
-  // command does not (GoSumState takes a shared lock with O_CREAT); the script checks
-  // `! exists go.sum` after it, so Go 1.19's mod verify stands in for that step.
-  mod_skip_write: { 43: 'go1.19' },
-};
+const ROUTE_OVERRIDES: Record<string, Record<number, Route>> = {};
 
 /** EXPECTED: how each script ends. */
 const EXPECTED: Record<string, ScriptResult['status']> = {
