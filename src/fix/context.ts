@@ -13,7 +13,8 @@ import { createSession, type DoctorOptions, type DoctorSession } from '../doctor
 import { runProcess, type ProcessResult } from '../doctor/util.js';
 import { readMaybe, sha256 } from './atomic.js';
 import { fileDiff } from './diff.js';
-import type { EnvChange, FileDiff, FixContext, Operation } from './types.js';
+import type { EnvChange, FileDiff, FixContext, Operation, PlanStep } from './types.js';
+import type { PlanDraft } from './engine.js';
 
 /** DEFAULT_TIMEOUT_MS bounds one network request or child process. */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -181,4 +182,30 @@ export function withEnvChanges(env: GoEnv, changes: readonly EnvChange[]): GoEnv
     }
   }
   return { ...env, vars };
+}
+
+/**
+ * unchangedDraft is the draft of a plan that changes nothing — already in the wanted
+ * state, or refused (with the reason): low risk (riskNote, default "nothing changes"),
+ * nothing to undo, no writes and no operations.
+ */
+export function unchangedDraft(d: {
+  readonly why: string;
+  readonly steps: readonly PlanStep[];
+  readonly notes: readonly string[];
+  readonly verify: readonly string[];
+  readonly refused?: string;
+  readonly riskNote?: string;
+}): PlanDraft {
+  return {
+    why: d.why,
+    risk: { level: 'low', note: d.riskNote ?? 'nothing changes' },
+    undo: 'nothing to undo',
+    steps: d.steps,
+    notes: d.notes,
+    writes: [],
+    ops: [],
+    verify: d.verify,
+    ...(d.refused !== undefined ? { refused: d.refused } : {}),
+  };
 }

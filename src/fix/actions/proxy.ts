@@ -28,7 +28,7 @@ import { CodedError } from '../../shared/errors.js';
 import * as module from '../../mod/module/index.js';
 import { parseProxyList } from '../../mod/goproxy/index.js';
 import { errorMessage } from '../../doctor/util.js';
-import type { PlanContext } from '../context.js';
+import { unchangedDraft, type PlanContext } from '../context.js';
 import type { PlanDraft } from '../engine.js';
 import { defaultScope, planEnvChanges } from '../envfile.js';
 import { fixUsage } from '../gomod.js';
@@ -180,16 +180,7 @@ export async function plan(spec: ProxySpec, pc: PlanContext): Promise<PlanDraft>
   }
   if (noProxy !== '') notes.push(`private routing is kept: GONOPROXY=${noProxy} still bypasses the proxies`);
   if (value === current && !refused) {
-    return {
-      why: `GOPROXY is already ${current}: nothing to do`,
-      risk: { level: 'low', note: 'nothing changes' },
-      undo: 'nothing to undo',
-      steps,
-      notes,
-      writes: [],
-      ops: [],
-      verify: info.verify,
-    };
+    return unchangedDraft({ why: `GOPROXY is already ${current}: nothing to do`, steps, notes, verify: info.verify });
   }
   const ep = await planEnvChanges(pc, { GOPROXY: value }, scope, spec.ciFile);
   steps.push({ description: `set GOPROXY=${value} in ${ep.where} (was ${current})` });

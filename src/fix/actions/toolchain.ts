@@ -27,7 +27,7 @@
 import * as gover from '../../mod/gover/index.js';
 import { parseGotoolchain } from '../../doctor/index.js';
 import type { PlanContext } from '../context.js';
-import { requireGoMod } from '../context.js';
+import { requireGoMod, unchangedDraft } from '../context.js';
 import type { PlanDraft } from '../engine.js';
 import { defaultScope, planEnvChanges } from '../envfile.js';
 import { editGoMod, readGoModFile } from '../gomod.js';
@@ -129,17 +129,14 @@ export async function plan(spec: ToolchainSpec, pc: PlanContext): Promise<PlanDr
     }
     if (needsNewer || toolchainLine !== '') {
       const need = goLine !== '' ? goLine : toolchainLine;
-      return {
+      return unchangedDraft({
         why: `go.mod needs go ${need} but the installed go is ${installed}, which predates toolchain switching`,
-        risk: { level: 'low', note: 'nothing is changed' },
-        undo: 'nothing to undo',
+        riskNote: 'nothing is changed',
         steps,
         notes,
-        writes: [],
-        ops: [],
         verify: info.verify,
         refused: `no setting or go.mod edit lets go ${installed} build a module that requires go ${need}: install go ${need} or newer where this build runs (e.g. actions/setup-go with go-version-file: go.mod)`,
-      };
+      });
     }
   }
   const preferGoMod = spec.prefer === 'go.mod';
@@ -167,14 +164,10 @@ export async function plan(spec: ToolchainSpec, pc: PlanContext): Promise<PlanDr
       `the go command downloads go${goLine} (golang.org/toolchain) through GOPROXY on first use, verified by the checksum database; nothing changes for others; the alternative is installing go ${goLine} where this build runs`,
     );
   }
-  return {
+  return unchangedDraft({
     why: `the go line (${goLine || 'none'}), the toolchain line (${toolchainLine || 'none'}), the installed go (${installed ?? 'unknown'}) and GOTOOLCHAIN (${gotoolchain || 'auto'}) agree: nothing to do`,
-    risk: { level: 'low', note: 'nothing changes' },
-    undo: 'nothing to undo',
     steps,
     notes,
-    writes: [],
-    ops: [],
     verify: info.verify,
-  };
+  });
 }
