@@ -590,13 +590,7 @@ export class Loader {
   goModSummarySync(m: ModuleVersion): ModSummary | undefined {
     if (gover.isToolchain(m.path)) return this.rawGoModSummarySync(m);
     const actual = this.resolveReplacement(m);
-    if (
-      this.options.buildMod === 'readonly' &&
-      !this.inWorkspace &&
-      actual.version !== '' &&
-      this.options.haveSum &&
-      !this.options.haveSum({ path: actual.path, version: actual.version + '/go.mod' })
-    ) {
+    if (this.#goModSumMissing(actual)) {
       return undefined;
     }
     const summary = this.rawGoModSummarySync(actual);
@@ -606,6 +600,17 @@ export class Loader {
       if (mpath === '' || (mpath !== m.path && mpath !== actual.path)) return undefined;
     }
     return this.#dropExcluded(summary);
+  }
+
+  /**
+   * #goModSumMissing reports whether -mod=readonly (outside a workspace) forbids reading
+   * the go.mod of actual (a replacement already applied) because go.sum lacks its
+   * `/go.mod` line.
+   */
+  #goModSumMissing(actual: ModuleVersion): boolean {
+    const haveSum = this.options.haveSum;
+    if (this.options.buildMod !== 'readonly' || this.inWorkspace || actual.version === '' || !haveSum) return false;
+    return !haveSum({ path: actual.path, version: actual.version + '/go.mod' });
   }
 
   /** #dropExcluded removes requirements on versions the main modules exclude. */
@@ -624,13 +629,7 @@ export class Loader {
   async goModSummary(m: ModuleVersion): Promise<ModSummary> {
     if (gover.isToolchain(m.path)) return this.rawGoModSummary(m);
     const actual = this.resolveReplacement(m);
-    if (
-      this.options.buildMod === 'readonly' &&
-      !this.inWorkspace &&
-      actual.version !== '' &&
-      this.options.haveSum &&
-      !this.options.haveSum({ path: actual.path, version: actual.version + '/go.mod' })
-    ) {
+    if (this.#goModSumMissing(actual)) {
       const forGoMod = this.release.goModSumWording ? ' for go.mod file' : '';
       throw versionError(actual, new SumMissingError(actual, `${forGoMod}; to add it:\n\tgo mod download ${m.path}`));
     }
