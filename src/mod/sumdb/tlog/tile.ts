@@ -8,6 +8,7 @@ import {
   hashEqual,
   internal,
   nodeHash,
+  readExactly,
   shl,
   shr,
   splitStoredHashIndex,
@@ -143,14 +144,7 @@ export async function readTileData(t: Tile, r: HashReader): Promise<Uint8Array> 
   const start = shl(t.n, t.h);
   const indexes: number[] = [];
   for (let i = 0; i < size; i++) indexes.push(storedHashIndex(t.h * t.l, start + i));
-  const hashes = await r.readHashes(indexes);
-  if (hashes.length !== indexes.length) {
-    throw new CodedError(
-      'ERR_TLOG_READ_HASHES',
-      `tlog: ReadHashes(${indexes.length} indexes) = ${hashes.length} hashes`,
-      { want: indexes.length, got: hashes.length },
-    );
-  }
+  const hashes = await readExactly(r, indexes);
   const tile = new Uint8Array(size * HASH_SIZE);
   hashes.forEach((h, i) => tile.set(h, i * HASH_SIZE));
   return tile;

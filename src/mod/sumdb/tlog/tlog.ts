@@ -158,8 +158,12 @@ export function hashReaderFromArray(hashes: readonly Hash[]): HashReader {
   };
 }
 
-/** readExactly calls r.readHashes and checks that it returned one hash per index. */
-async function readExactly(r: HashReader, indexes: readonly number[]): Promise<Hash[]> {
+/**
+ * readExactly calls r.readHashes and checks that it returned one hash per index; a
+ * reader that returns another count rejects with ERR_TLOG_READ_HASHES (errors of r are
+ * passed on). Package tlog's proofs and readTileData share it.
+ */
+export async function readExactly(r: HashReader, indexes: readonly number[]): Promise<Hash[]> {
   const hashes = await r.readHashes(indexes);
   if (hashes.length !== indexes.length) {
     throw new CodedError(
