@@ -171,6 +171,15 @@ export async function checkFiles(files: readonly File[]): Promise<CheckedList> {
     infos.set(i, info);
     return info;
   };
+  /** lstatOrInvalid is lstat, with a failure recorded as p's invalid-file error (then undefined). */
+  const lstatOrInvalid = async (i: number, p: string): Promise<FileInfo | undefined> => {
+    try {
+      return await lstat(i);
+    } catch (e) {
+      addError(p, 'invalid', { code: 'ERR_ZIP_LSTAT', message: errorText(e) });
+      return undefined;
+    }
+  };
 
   // Directories holding a go.mod (other than the root) are other modules; note the
   // root go.mod's language version on the way.
@@ -180,13 +189,8 @@ export async function checkFiles(files: readonly File[]): Promise<CheckedList> {
     const p = texts[i]!;
     const [dir, base] = splitPath(p);
     if (strToFold(base) !== 'go.mod') continue;
-    let info: FileInfo;
-    try {
-      info = await lstat(i);
-    } catch (e) {
-      addError(p, 'invalid', { code: 'ERR_ZIP_LSTAT', message: errorText(e) });
-      continue;
-    }
+    const info = await lstatOrInvalid(i, p);
+    if (info === undefined) continue;
     if (info.type !== 'file') continue;
     haveGoMod.add(dir);
     if (base === 'go.mod' && dir === '') vers = await readGoModLanguage(files[i]!);
@@ -238,13 +242,8 @@ export async function checkFiles(files: readonly File[]): Promise<CheckedList> {
       addError(p, 'invalid', INVALID.goModCase);
       continue;
     }
-    let info: FileInfo;
-    try {
-      info = await lstat(i);
-    } catch (e) {
-      addError(p, 'invalid', { code: 'ERR_ZIP_LSTAT', message: errorText(e) });
-      continue;
-    }
+    const info = await lstatOrInvalid(i, p);
+    if (info === undefined) continue;
     const collision = collisions.check(p, info.type === 'dir');
     if (collision) {
       addError(p, 'invalid', collision);
