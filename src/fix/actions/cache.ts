@@ -31,7 +31,8 @@ import { errorMessage } from '../../doctor/util.js';
 import type { PlanContext } from '../context.js';
 import { cacheRoot, type PlanDraft } from '../engine.js';
 import { versionEntries, type MV } from '../cache-ops.js';
-import { fixUsage, parsePathVersion } from '../gomod.js';
+import { fixUsage } from '../gomod.js';
+import { parsePathVersion } from '../../shared/gomod-args.js';
 import type { ActionInfo, CacheSpec, Operation, PlanStep } from '../types.js';
 
 export const info: ActionInfo = {
@@ -109,7 +110,7 @@ export async function plan(spec: CacheSpec, pc: PlanContext): Promise<PlanDraft>
   const quarantine = new Map<string, { path: string; version: string; reason: string }>();
 
   for (const arg of purge) {
-    const [p, v] = parsePathVersion('--purge', arg);
+    const [p, v] = parsePathVersion('--purge', arg, fixUsage);
     if (!semver.isValid(v) || semver.canonical(v) !== v) {
       throw fixUsage(`--purge=${arg}: ${JSON.stringify(v)} is not a canonical semantic version`);
     }

@@ -19,7 +19,8 @@ import { errorMessage } from '../../doctor/util.js';
 import type { PlanContext } from '../context.js';
 import { requireGoMod } from '../context.js';
 import type { PlanDraft } from '../engine.js';
-import { editGoMod, fixUsage, guarded, parsePathVersion, readGoModFile } from '../gomod.js';
+import { editGoMod, fixUsage, guarded, readGoModFile } from '../gomod.js';
+import { parsePathVersion } from '../../shared/gomod-args.js';
 import { proxyClient } from '../supply.js';
 import type { ActionInfo, PinSpec } from '../types.js';
 
@@ -35,7 +36,7 @@ export const info: ActionInfo = {
 
 export async function plan(spec: PinSpec, pc: PlanContext): Promise<PlanDraft> {
   if (!spec.module) throw fixUsage('fix pin: give the module as path@version');
-  const [p, v] = parsePathVersion('pin', spec.module);
+  const [p, v] = parsePathVersion('pin', spec.module, fixUsage);
   if (!semver.isValid(v) || semver.canonical(v) !== v) {
     throw fixUsage(`pin=${spec.module}: ${JSON.stringify(v)} is not a canonical semantic version (vX.Y.Z)`);
   }

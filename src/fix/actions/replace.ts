@@ -16,7 +16,8 @@ import path from 'node:path';
 import type { PlanContext } from '../context.js';
 import { requireGoMod } from '../context.js';
 import type { PlanDraft } from '../engine.js';
-import { editGoMod, fixUsage, guarded, parsePathVersionOptional, parseReplace, readGoModFile } from '../gomod.js';
+import { editGoMod, fixUsage, guarded, readGoModFile } from '../gomod.js';
+import { parsePathVersionOptional, parseReplace } from '../../shared/gomod-args.js';
 import type { ActionInfo, ReplaceSpec } from '../types.js';
 
 export const info: ActionInfo = {
@@ -35,8 +36,11 @@ export async function plan(spec: ReplaceSpec, pc: PlanContext): Promise<PlanDraf
   if (adds.length === 0 && drops.length === 0)
     throw fixUsage('fix replace: give --add old[@v]=new[@v] or --drop old[@v]');
   const gomod = requireGoMod(pc, 'replace');
-  const parsedAdds = adds.map((a) => ({ arg: a, r: parseReplace('--add', a) }));
-  const parsedDrops = drops.map((d) => ({ arg: d, r: parsePathVersionOptional('--drop', d, 'old', d, true) }));
+  const parsedAdds = adds.map((a) => ({ arg: a, r: parseReplace('--add', a, fixUsage) }));
+  const parsedDrops = drops.map((d) => ({
+    arg: d,
+    r: parsePathVersionOptional('--drop', d, 'old', d, true, fixUsage),
+  }));
   const { mod } = await readGoModFile(gomod, pc.label(gomod));
   const steps: PlanDraft['steps'][number][] = [];
   const notes: string[] = [];
