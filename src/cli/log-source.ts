@@ -32,6 +32,30 @@ export interface LogSelection {
   readonly arg?: string | undefined;
 }
 
+/** LogFlag names the log-source flags triage and respond share. */
+export type LogFlag = 'github' | 'github-api' | 'gitlab' | 'gitlab-url' | 'jenkins';
+
+/**
+ * selectLog reads the log-source flags (through str, the command's string-flag reader)
+ * and the positional arguments: the selection (the first argument when no CI flag is
+ * given) and how many inputs were named (the command words "none" and "more than one").
+ */
+export function selectLog(
+  str: (k: LogFlag) => string | undefined,
+  args: readonly string[],
+): { selection: LogSelection; count: number } {
+  const selection: LogSelection = {
+    github: str('github'),
+    githubApi: str('github-api'),
+    gitlab: str('gitlab'),
+    gitlabUrl: str('gitlab-url'),
+    jenkins: str('jenkins'),
+    arg: args[0],
+  };
+  const count = [selection.github, selection.gitlab, selection.jenkins, ...args].filter((x) => x !== undefined).length;
+  return { selection, count };
+}
+
 /** OpenLogOptions are the command's environment, network and error vocabulary. */
 export interface OpenLogOptions {
   readonly env: Env;

@@ -16,7 +16,7 @@ import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
 import type { GoEnv } from '../../shared/goenv.js';
 import { redact } from '../../shared/redact.js';
-import { logHttpClient, openLog, secretReader } from '../log-source.js';
+import { logHttpClient, openLog, secretReader, selectLog } from '../log-source.js';
 import {
   closingLine,
   createExampleWorld,
@@ -122,27 +122,15 @@ function openRespondLog(
   http: () => FetchLike,
   secrets: string[],
 ): LogSource | undefined {
-  const sources = [str('github'), str('gitlab'), str('jenkins'), ...args].filter((x) => x !== undefined);
-  if (sources.length === 0) return undefined;
-  if (sources.length > 1)
-    throw usageError('respond: give one log: a file, -, a URL, or one of --github/--gitlab/--jenkins');
-  return openLog(
-    ctx,
-    {
-      github: str('github'),
-      githubApi: str('github-api'),
-      gitlab: str('gitlab'),
-      gitlabUrl: str('gitlab-url'),
-      jenkins: str('jenkins'),
-      arg: args[0],
-    },
-    {
-      env,
-      http,
-      secret: secretReader(env, secrets),
-      noStdin: () => new CodedError('ERR_RESPOND_LOG_UNREADABLE', 'respond: standard input is not available'),
-    },
-  );
+  const { selection, count } = selectLog(str, args);
+  if (count === 0) return undefined;
+  if (count > 1) throw usageError('respond: give one log: a file, -, a URL, or one of --github/--gitlab/--jenkins');
+  return openLog(ctx, selection, {
+    env,
+    http,
+    secret: secretReader(env, secrets),
+    noStdin: () => new CodedError('ERR_RESPOND_LOG_UNREADABLE', 'respond: standard input is not available'),
+  });
 }
 
 /**

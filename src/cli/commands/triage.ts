@@ -8,7 +8,7 @@
 import type { CliContext } from '../context.js';
 import { parseDuration, parseFlags, usageError } from '../flags.js';
 import { EXIT } from '../exit.js';
-import { logHttpClient, openLog, secretReader } from '../log-source.js';
+import { logHttpClient, openLog, secretReader, selectLog } from '../log-source.js';
 import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
 import { redact } from '../../shared/redact.js';
@@ -138,51 +138,40 @@ async function triage(args: readonly string[], ctx: CliContext, secrets: string[
   }
 
   // Input.
-  const sources = [str('github'), str('gitlab'), str('jenkins'), ...flags.args].filter((x) => x !== undefined);
-  if (sources.length === 0)
+  const { selection, count } = selectLog(str, flags.args);
+  if (count === 0)
     throw usageError('no input: give a log file, - for standard input, a URL, or --github/--gitlab/--jenkins');
-  if (sources.length > 1) throw usageError('give one input: a file, -, a URL, or one of --github/--gitlab/--jenkins');
+  if (count > 1) throw usageError('give one input: a file, -, a URL, or one of --github/--gitlab/--jenkins');
   let fetch: FetchLike | undefined;
   const http = (): FetchLike => (fetch ??= logHttpClient(env, timeoutMs, Math.min(timeoutMs, 15_000)));
   const signal = ctx.io.signal;
-  const input = openLog(
-    ctx,
-    {
-      github: str('github'),
-      githubApi: str('github-api'),
-      gitlab: str('gitlab'),
-      gitlabUrl: str('gitlab-url'),
-      jenkins: str('jenkins'),
-      arg: flags.args[0],
+  const input = openLog(ctx, selection, {
+    env,
+    http,
+    secret,
+    urlHeaders: () => {
+      const headers: Record<string, string> = {};
+      for (const h of (v['header'] as string[] | undefined) ?? []) {
+        const i = h.indexOf(':');
+        if (i <= 0) throw usageError(`invalid --header "${redact(h)}": want 'Name: value'`);
+        headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
+        secrets.push(
+          h
+            .slice(i + 1)
+            .trim()
+            .replace(/^(Bearer|Basic|token)\s+/i, ''),
+        );
+      }
+      const tokenEnv = str('token-env');
+      if (tokenEnv !== undefined) {
+        const t = secret(tokenEnv);
+        if (!t) throw usageError(`--token-env ${tokenEnv}: the variable is not set`);
+        headers['authorization'] = `Bearer ${t}`;
+      }
+      return headers;
     },
-    {
-      env,
-      http,
-      secret,
-      urlHeaders: () => {
-        const headers: Record<string, string> = {};
-        for (const h of (v['header'] as string[] | undefined) ?? []) {
-          const i = h.indexOf(':');
-          if (i <= 0) throw usageError(`invalid --header "${redact(h)}": want 'Name: value'`);
-          headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
-          secrets.push(
-            h
-              .slice(i + 1)
-              .trim()
-              .replace(/^(Bearer|Basic|token)\s+/i, ''),
-          );
-        }
-        const tokenEnv = str('token-env');
-        if (tokenEnv !== undefined) {
-          const t = secret(tokenEnv);
-          if (!t) throw usageError(`--token-env ${tokenEnv}: the variable is not set`);
-          headers['authorization'] = `Bearer ${t}`;
-        }
-        return headers;
-      },
-      noStdin: () => new CodedError('ERR_TRIAGE_INPUT_UNREADABLE', 'standard input is not available'),
-    },
-  );
+    noStdin: () => new CodedError('ERR_TRIAGE_INPUT_UNREADABLE', 'standard input is not available'),
+  });
 
   const result = await triageStream(input.chunks, ruleSet, signal);
   const merged = { ...result, context: { ...input.context, ...result.context } };
