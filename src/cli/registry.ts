@@ -40,19 +40,22 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'respond',
     group: 'respond',
-    summary: 'red build to verified fix in one command: triage, targeted doctor, ranked reversible fixes, verify, notice',
+    summary:
+      'red build to verified fix in one command: triage, targeted doctor, ranked reversible fixes, verify, notice',
     load: () => import('./commands/respond.js'),
   },
   {
     name: 'report',
     group: 'respond',
-    summary: 'the incident notice and post-incident record (timeline, root cause, actions with undo ids) as markdown, html or json',
+    summary:
+      'the incident notice and post-incident record (timeline, root cause, actions with undo ids) as markdown, html or json',
     load: () => import('./commands/report.js'),
   },
   {
     name: 'fix',
     group: 'respond',
-    summary: 'plan (dry run) or --apply a reversible recovery action: proxy, cache, replace, pin, sum, private, toolchain, rollback',
+    summary:
+      'plan (dry run) or --apply a reversible recovery action: proxy, cache, replace, pin, sum, private, toolchain, rollback',
     load: () => import('./commands/fix.js'),
   },
   {
@@ -100,7 +103,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'mod download',
     group: 'plumbing',
-    summary: 'download modules to the module cache, checked against go.sum and the checksum database (as go mod download [-json])',
+    summary:
+      'download modules to the module cache, checked against go.sum and the checksum database (as go mod download [-json])',
     load: () => import('./commands/mod-download.js'),
   },
   {
