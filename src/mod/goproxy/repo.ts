@@ -13,6 +13,7 @@ import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
 import type { FetchLike } from '../web/types.js';
 import { isHttpError, type HttpErrorFields } from '../web/errors.js';
+import { responseChunks, responseHeader } from '../web/response.js';
 import { describeStatus, formatErrorDetail as formatWebErrorDetail } from '../web/status.js';
 import { escapeUrlPath, redactUrl } from '../web/url.js';
 import { GoproxyError, type GoproxyErrorCode } from './errors.js';
@@ -352,7 +353,7 @@ const ZERO_MS = Date.parse(ZERO_TIME);
 
 /** isHtml reports whether a 200 answer is an HTML page (by Content-Type or by its first bytes). */
 function isHtml(res: Response, text: string): boolean {
-  const type = (res.headers.get('content-type') ?? '').toLowerCase();
+  const type = (responseHeader(res, 'content-type') ?? '').toLowerCase();
   return type.startsWith('text/html') || /^\s*<(!doctype html|html)/i.test(text);
 }
 
@@ -418,15 +419,20 @@ async function streamZip(
   // window has to slide, not per chunk.
   let tailParts: Uint8Array[] = [];
   let tailBytes = 0;
-  const declared = Number(res.headers.get('content-length') ?? NaN);
+  const declared = Number(responseHeader(res, 'content-length') ?? NaN);
+  // The body as the network delivers it (a Node stream from package web's client; any
+  // Response's web body otherwise): no web-stream adapter per zip.
+  const body = responseChunks(res);
+  const it = body?.[Symbol.asyncIterator]();
+  let finished = it === undefined;
   try {
-    if (res.body) {
-      const reader = res.body.getReader();
+    if (it) {
       for (;;) {
-        let chunk: { done: true; value?: undefined } | { done: false; value: Uint8Array };
+        let chunk: IteratorResult<Uint8Array>;
         try {
-          chunk = await reader.read();
+          chunk = await it.next();
         } catch (e) {
+          finished = true;
           if (!isHttpError(e)) throw e;
           const truncated = Number.isFinite(declared) && bytes < declared;
           throw fail(
@@ -441,10 +447,12 @@ async function streamZip(
             e,
           );
         }
-        if (chunk.done) break;
+        if (chunk.done) {
+          finished = true;
+          break;
+        }
         bytes += chunk.value.length;
         if (bytes > maxZip) {
-          await reader.cancel().catch(() => {});
           throw fail('ERR_GOPROXY_ZIP_TOO_LARGE', 'downloaded zip file too large', { url, limit: maxZip });
         }
         tailParts.push(chunk.value);
@@ -458,6 +466,8 @@ async function streamZip(
       }
     }
   } finally {
+    // Stopped early (too large, a write failure): the rest of the body is released.
+    if (!finished) await it?.return?.().catch(() => {});
     await out.end();
   }
   if (Number.isFinite(declared) && bytes < declared) {

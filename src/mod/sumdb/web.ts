@@ -4,6 +4,7 @@
  */
 import { CodedError, isCodedError } from '../internal/errors.js';
 import { createDeadlineQueue, type Deadline, type DeadlineQueue } from '../web/deadline.js';
+import { responseChunks } from '../web/response.js';
 import { describeStatus, formatErrorDetail as formatWebErrorDetail } from '../web/status.js';
 import type { FetchLike } from '../web/types.js';
 import { escapeUrlPath, redactUrl, shouldEscapeUrl } from '../web/url.js';
@@ -111,13 +112,15 @@ export interface GetOptions {
 
 /** readBody reads a body up to MAX_BODY bytes; a longer one throws. */
 async function readBody(res: Response, url: string): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array();
+  // The body as delivered (package web's Node stream, or any Response's web body);
+  // leaving the loop early (too large) releases the rest.
+  const body = responseChunks(res);
+  if (!body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let n = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     n += chunk.length;
     if (n > MAX_BODY) {
-      await res.body.cancel().catch(() => undefined);
       throw new CodedError('ERR_SUMDB_RESPONSE_TOO_LARGE', `reading ${url}: response larger than ${MAX_BODY} bytes`, {
         url,
       });

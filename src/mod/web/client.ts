@@ -11,20 +11,25 @@
  *
  * Transport failures reject with HttpError ERR_WEB_TRANSPORT worded as Go's net/http
  * client words them; any HTTP status resolves (protocol clients decide what it means).
+ *
+ * The per-request path is kept lean, since a module download makes hundreds of requests
+ * to a nearby proxy: the URL is parsed once per call (undici gets its parts, not the
+ * string again), a hop's headers are computed once for all its attempts, deadlines
+ * share one timer, and the answer is a StreamResponse (response.ts) over undici's Node
+ * body, whose Headers and web stream exist only if a reader asks for them.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
-import type { Dispatcher, request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { FetchInit, FetchLike } from './types.js';
 import { HttpError, type HttpCauseCode } from './errors.js';
 import { fetchFile } from './file.js';
-import { netrcCredentials, parseNetrc, type Netrc } from './netrc.js';
+import { netrcCredentialsForHost, parseNetrc, type Netrc } from './netrc.js';
 import { redactUrl } from './url.js';
-import { nodeToWeb, type NodeToWebOptions } from './stream.js';
-import { createDeadlineQueue } from './deadline.js';
+import { discardBody, streamResponse, responseHeader, type BodyHooks, type RawHeaders } from './response.js';
+import { createDeadlineQueue, type Deadline } from './deadline.js';
 
 /** HttpClientOptions configures createHttpClient; every field has a safe default. */
 export interface HttpClientOptions {
@@ -99,9 +104,10 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
 
   // undici (and the TLS verification built on it) is loaded on the first request: a
   // command that finds everything in the module cache never pays for it.
-  type Transport = { dispatcher: Dispatcher; request: typeof undiciRequest };
-  let init: Promise<Transport> | undefined;
-  const getTransport = (): Promise<Transport> =>
+  let init: Promise<Dispatcher> | undefined;
+  /** ready is the dispatcher once built: requests after the first skip a promise. */
+  let ready: Dispatcher | undefined;
+  const getTransport = (): Promise<Dispatcher> =>
     (init ??= (async () => {
       const extra = [...(options.caCertificates ?? [])];
       for (const f of options.caFiles ?? []) extra.push(await readFile(f, 'utf8'));
@@ -141,79 +147,102 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
             proxyTls: tls,
             keepAliveTimeout: 4_000,
           });
-      return { dispatcher, request: undici.request };
+      ready = dispatcher;
+      return dispatcher;
     })());
   // One timer for every in-flight attempt instead of one per request.
   const deadlines = createDeadlineQueue();
+  const creds = useNetrc ? netrc : undefined;
 
   /**
    * fetchOnce is one attempt: it follows redirects itself (redirect: 'manual') so that
    * credentials are recomputed for every hop's host, an https→http downgrade is refused
-   * and the go command's 10-redirect limit applies.
+   * and the go command's 10-redirect limit applies. first is the attempt's first hop
+   * (the same for every attempt of a call, so it is prepared once).
    */
-  const fetchOnce = async (url: string, init: FetchInit, start: number): Promise<Response> => {
-    const method = init.method ?? 'GET';
+  const fetchOnce = async (url: string, method: 'GET' | 'HEAD', init: FetchInit, start: number, first: Hop) => {
+    let hop = first;
     let current = url;
-    for (let hop = 0; ; hop++) {
-      const { bare, headers } = requestHeaders(current, url, init, userAgent, useNetrc ? netrc : undefined);
+    for (let n = 0; ; n++) {
       // The total timeout stays attached to the body stream after the headers arrive,
       // so a server that trickles bytes is cut off too. The caller's signal (Ctrl-C)
       // aborts as well, and is re-thrown as is so the CLI reports "interrupted".
       const deadline = deadlines.start(timeoutMs, init.signal);
-      let t: Transport;
-      try {
-        t = await getTransport();
-      } catch (e) {
-        deadline.done();
-        throw new HttpError('ERR_WEB_TRANSPORT', `reading CA certificates: ${(e as Error).message}`, {
-          url: redactUrl(url),
-          elapsedMs: Date.now() - start,
-          causeCode: 'CERT_OTHER',
-        });
+      let dispatcher = ready;
+      if (!dispatcher) {
+        try {
+          dispatcher = await getTransport();
+        } catch (e) {
+          deadline.done();
+          throw new HttpError('ERR_WEB_TRANSPORT', `reading CA certificates: ${(e as Error).message}`, {
+            url: redactUrl(url),
+            elapsedMs: Date.now() - start,
+            causeCode: 'CERT_OTHER',
+          });
+        }
       }
-      let res: Response;
+      let r: Dispatcher.ResponseData;
       try {
-        // undici.request rather than undici.fetch: fetch refuses the WHATWG "bad ports"
+        // The request API rather than undici.fetch: fetch refuses the WHATWG "bad ports"
         // (1, 6000, 10080, …) that the go command happily uses, and adds CORS-era rules
-        // that a module client does not want.
-        const r = await t.request(bare, { method, headers, signal: deadline.signal, dispatcher: t.dispatcher });
-        // Body errors (timeout, reset) become HttpErrors; the deadline is released
-        // when the body ends, fails or is cancelled.
-        res = toResponse(r.statusCode, r.headers, method === 'HEAD' ? null : r.body, {
-          mapError: (e) => bodyError(e, url, start, deadline.timedOut),
-          onSettled: () => deadline.done(),
+        // that a module client does not want. Called on the dispatcher with the parsed
+        // URL's parts, so the URL is not parsed again.
+        const t = hop.target;
+        r = await dispatcher.request({
+          origin: t.origin,
+          path: t.search === '' ? t.pathname : t.pathname + t.search,
+          method,
+          headers: hop.headers,
+          signal: deadline.signal,
         });
       } catch (e) {
         deadline.done();
         if (init.signal?.aborted) throw init.signal.reason ?? e;
         throw transportError(e, method, current, start, deadline.timedOut ? 'headers' : undefined);
       }
-      const location = res.headers.get('location');
-      if (REDIRECT_STATUSES.has(res.status) && location !== null) {
-        // The redirect body is never read; drop it so the connection can be reused.
-        // Go's client names the Location value as sent (often relative) in its errors.
-        await res.body?.cancel().catch(() => {});
-        deadline.done();
-        const next = new URL(location, bare).toString();
-        const from = new URL(current);
-        if (from.protocol === 'https:' && new URL(next).protocol !== 'https:') {
-          throw new HttpError(
-            'ERR_WEB_TRANSPORT',
-            `${goOp(method)} ${JSON.stringify(stripPassword(location))}: redirected from secure URL ${redactUrl(current)} to insecure URL ${redactUrl(next)}`,
-            { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
-          );
+      const status = r.statusCode;
+      const location = REDIRECT_STATUSES.has(status) ? rawHeader(r.headers, 'location') : null;
+      if (location === null) {
+        // Body errors (timeout, reset) become HttpErrors; the deadline is released
+        // when the body ends, fails or is cancelled.
+        if (method === 'HEAD' || NULL_BODY_STATUSES.has(status)) {
+          r.body.resume();
+          deadline.done();
+          return streamResponse(status, STATUS_CODES[status] ?? '', r.headers, null);
         }
-        if (hop + 1 >= MAX_REDIRECTS) {
-          throw new HttpError(
-            'ERR_WEB_TRANSPORT',
-            `${goOp(method)} ${JSON.stringify(stripPassword(location))}: stopped after ${MAX_REDIRECTS} redirects`,
-            { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
-          );
-        }
-        current = next;
-        continue;
+        return streamResponse(
+          status,
+          STATUS_CODES[status] ?? '',
+          r.headers,
+          r.body,
+          new BodyState(url, start, deadline),
+        );
       }
-      return res;
+      // The redirect body is never read; drop it so the connection can be reused.
+      // Go's client names the Location value as sent (often relative) in its errors.
+      r.body.on('error', () => {});
+      r.body.destroy();
+      deadline.done();
+      const bare = new URL(hop.target.href);
+      bare.username = '';
+      bare.password = '';
+      const next = new URL(location, bare);
+      if (hop.target.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new HttpError(
+          'ERR_WEB_TRANSPORT',
+          `${goOp(method)} ${JSON.stringify(stripPassword(location))}: redirected from secure URL ${redactUrl(current)} to insecure URL ${redactUrl(next.toString())}`,
+          { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
+        );
+      }
+      if (n + 1 >= MAX_REDIRECTS) {
+        throw new HttpError(
+          'ERR_WEB_TRANSPORT',
+          `${goOp(method)} ${JSON.stringify(stripPassword(location))}: stopped after ${MAX_REDIRECTS} redirects`,
+          { url: redactUrl(url), elapsedMs: Date.now() - start, causeCode: 'REDIRECT' },
+        );
+      }
+      current = next.toString();
+      hop = prepareHop(next, first.original, init, userAgent, creds);
     }
   };
 
@@ -226,11 +255,18 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const client = async (url: string, init: FetchInit = {}): Promise<Response> => {
     if (url.startsWith('file:')) return fetchFile(url, init.method ?? 'GET');
     const start = Date.now();
+    const method = init.method ?? 'GET';
+    let first: Hop | undefined;
     for (let attempt = 0; ; attempt++) {
       let res: Response | undefined;
       let err: unknown;
       try {
-        res = await fetchOnce(url, init, start);
+        // The URL is parsed once per call: every attempt starts with the same request.
+        if (!first) {
+          const u = new URL(url);
+          first = prepareHop(u, u, init, userAgent, creds);
+        }
+        res = await fetchOnce(url, method, init, start, first);
       } catch (e) {
         err = e;
       }
@@ -245,43 +281,44 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       // Exponential backoff with ±50 % jitter (clients retrying in lockstep would keep an
       // overloaded proxy overloaded); a server's Retry-After wins but never beyond the cap.
       let delay = Math.min(maxDelay, baseDelay * 2 ** attempt) * (0.5 + random() / 2);
-      const after = res ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
+      const after = res ? parseRetryAfter(responseHeader(res, 'retry-after')) : undefined;
       if (after !== undefined) delay = Math.min(after, maxDelay);
-      await res?.body?.cancel().catch(() => {});
+      if (res) await discardBody(res);
       await sleep(delay, init.signal);
     }
   };
   return Object.assign(client, {
     close: async () => {
       deadlines.clear();
-      if (init) await (await init.catch(() => undefined))?.dispatcher.close();
+      if (init) await (await init.catch(() => undefined))?.close();
     },
   });
 }
 
 /**
- * toResponse adapts undici.request's answer to a web Response. The reason phrase is the
- * standard one for the status (undici does not expose the server's). hooks go to
- * nodeToWeb; onSettled also runs at once when there is no body.
+ * BodyState is what a response body needs from its attempt: read failures worded as
+ * Go's (bodyError, with the attempt's URL, start and whether its deadline fired) and
+ * the deadline released when the body settles. One object per response, no closures.
  */
-function toResponse(
-  status: number,
-  raw: Record<string, string | string[] | undefined>,
-  body: Readable | null,
-  hooks: NodeToWebOptions,
-): Response {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
+class BodyState implements BodyHooks {
+  constructor(
+    private readonly url: string,
+    private readonly start: number,
+    private readonly deadline: Deadline,
+  ) {}
+  mapError(e: unknown): unknown {
+    return bodyError(e, this.url, this.start, this.deadline.timedOut);
   }
-  const init = { status, statusText: STATUS_CODES[status] ?? '', headers };
-  if (body === null || NULL_BODY_STATUSES.has(status)) {
-    body?.resume();
-    hooks.onSettled?.();
-    return new Response(null, init);
+  onSettled(): void {
+    this.deadline.done();
   }
-  return new Response(nodeToWeb(body, hooks), init);
+}
+
+/** rawHeader reads one header of undici's parsed headers (lower-case names), joining repeats. */
+function rawHeader(headers: RawHeaders, name: string): string | null {
+  const v = headers[name];
+  if (v === undefined) return null;
+  return Array.isArray(v) ? v.join(', ') : v;
 }
 
 /** goauthUsesNetrc reports whether a GOAUTH value enables the netrc method. */
@@ -291,31 +328,34 @@ export function goauthUsesNetrc(goauth: string): boolean {
   return goauth.trim() === '' || cmds.some((c) => c === 'netrc');
 }
 
+/** Hop is one request of an attempt: where it goes and with which headers. */
+interface Hop {
+  /** The hop's URL, parsed; its userinfo (if any) is sent as a header, never in the request. */
+  readonly target: URL;
+  /** The URL the caller asked for, parsed (the first hop's target). */
+  readonly original: URL;
+  readonly headers: Record<string, string>;
+}
+
 /**
- * requestHeaders builds the headers of one hop: the caller's, User-Agent, and Basic
- * credentials — from the URL's userinfo (any scheme, as Go's net/http sends it) when the
- * hop is on the original host, else from .netrc for the hop's own host over HTTPS only.
- * Credentials never follow a redirect to another host. Returns the URL without userinfo
- * (undici rejects credentials in URLs).
+ * prepareHop builds the request of one hop to u (orig is the caller's URL; the same
+ * object for the first hop): the caller's headers, User-Agent, and Basic credentials —
+ * from the URL's userinfo (any scheme, as Go's net/http sends it) when the hop is on
+ * the original host, else from .netrc for the hop's own host over HTTPS only.
+ * Credentials never follow a redirect to another host. A userinfo with a bad %-escape
+ * throws decodeURIComponent's URIError.
  */
-function requestHeaders(
-  current: string,
-  original: string,
-  init: FetchInit,
-  userAgent: string,
-  netrc: Netrc | undefined,
-): { bare: string; headers: Record<string, string> } {
-  const u = new URL(current);
-  const orig = new URL(original);
-  const headers: Record<string, string> = { 'user-agent': userAgent, ...(init.headers ?? {}) };
-  const sameHost = u.host === orig.host;
+function prepareHop(u: URL, orig: URL, init: FetchInit, userAgent: string, netrc: Netrc | undefined): Hop {
+  const headers: Record<string, string> = init.headers
+    ? { 'user-agent': userAgent, ...init.headers }
+    : { 'user-agent': userAgent };
+  const sameHost = u === orig || u.host === orig.host;
   // Userinfo of the hop's own URL, else (same host only) of the original URL.
   const src = u.username !== '' || u.password !== '' || !sameHost ? u : orig;
-  const user = decodeURIComponent(src.username);
-  const pass = decodeURIComponent(src.password);
-  u.username = '';
-  u.password = '';
-  const hasAuth = Object.keys(headers).some((k) => k.toLowerCase() === 'authorization');
+  const user = src.username === '' ? '' : decodeURIComponent(src.username);
+  const pass = src.password === '' ? '' : decodeURIComponent(src.password);
+  const hasAuth =
+    init.headers !== undefined && Object.keys(init.headers).some((k) => k.toLowerCase() === 'authorization');
   if (!sameHost) {
     // A redirect to another host carries none of the caller's headers but the harmless
     // ones: Authorization, and token headers such as GitLab's PRIVATE-TOKEN, stay behind.
@@ -324,12 +364,12 @@ function requestHeaders(
   if (!hasAuth || !sameHost) {
     if (user !== '' || pass !== '') {
       headers['authorization'] = basic(user, pass);
-    } else if (u.protocol === 'https:' && netrc) {
-      const cred = netrcCredentials(netrc, u.toString());
+    } else if (u.protocol === 'https:' && netrc && netrc.machines.length > 0) {
+      const cred = netrcCredentialsForHost(netrc, u.hostname, u.host);
       if (cred) headers['authorization'] = basic(cred.login, cred.password);
     }
   }
-  return { bare: u.toString(), headers };
+  return { target: u, original: orig, headers };
 }
 
 /** CROSS_HOST_HEADERS are the caller's headers that may follow a redirect to another host. */

@@ -6,7 +6,7 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { HttpError } from './errors.js';
 import { redactUrl } from './url.js';
-import { nodeToWeb } from './stream.js';
+import { streamResponse } from './response.js';
 
 /** FILE_ERROR_HEADER carries the file system error text of a 404/403 file:// answer ("no such file or directory"), URI-component encoded. */
 export const FILE_ERROR_HEADER = 'x-modrescue-file-error';
@@ -52,12 +52,12 @@ export async function fetchFile(url: string, method: 'GET' | 'HEAD' = 'GET'): Pr
   }
   if (method === 'HEAD') {
     await handle.close();
-    return new Response(null, { status: 200, statusText: 'OK' });
+    return streamResponse(200, 'OK', {}, null);
   }
-  const stream = handle.createReadStream();
-  return new Response(nodeToWeb(stream), { status: 200, statusText: 'OK' });
+  // The body stays a Node stream until a reader asks for a web one (see StreamResponse).
+  return streamResponse(200, 'OK', {}, handle.createReadStream());
 }
 
 function notFound(status: number, statusText: string, fileError: string): Response {
-  return new Response(null, { status, statusText, headers: { [FILE_ERROR_HEADER]: encodeURIComponent(fileError) } });
+  return streamResponse(status, statusText, { [FILE_ERROR_HEADER]: encodeURIComponent(fileError) }, null);
 }

@@ -7,6 +7,11 @@
  * HttpErrors worded as the go command words them, with redacted URLs.
  * See https://go.dev/ref/mod#private-module-proxy-auth for the credential rules.
  *
+ * The client's answers are StreamResponses (response.ts): real Responses whose headers
+ * and web body are built only when asked for; protocol clients read any Response's
+ * headers and body through responseHeader and responseChunks, which take the Node
+ * stream underneath when there is one (no web-stream adapter per request).
+ *
  * Invariants: credentials are sent only over HTTPS to the host they were configured for
  * (or from the URL's own userinfo to that URL's host) and never follow a redirect to
  * another host; every request ends (connect and total timeouts); no message contains a
@@ -23,6 +28,15 @@ export {
 export { createDeadlineQueue, type Deadline, type DeadlineQueue } from './deadline.js';
 export { HttpError, isHttpError, type HttpCauseCode, type HttpErrorFields } from './errors.js';
 export { FILE_ERROR_HEADER, fetchFile } from './file.js';
+export {
+  StreamResponse,
+  discardBody,
+  responseChunks,
+  responseHeader,
+  streamResponse,
+  type BodyHooks,
+  type RawHeaders,
+} from './response.js';
 export { netrcCredentials, parseNetrc, type Netrc, type NetrcLine } from './netrc.js';
 export {
   escapeUrlPath,

@@ -94,6 +94,15 @@ export function netrcCredentials(netrc: Netrc, url: string): NetrcLine | undefin
   } catch {
     return undefined;
   }
-  const hostname = u.hostname.replace(/^\[|\]$/g, '');
-  return netrc.machines.find((l) => l.machine === hostname || l.machine === u.host);
+  return netrcCredentialsForHost(netrc, u.hostname, u.host);
+}
+
+/**
+ * netrcCredentialsForHost is netrcCredentials for a URL already parsed: hostname and
+ * host are the URL's (an IPv6 hostname may keep its brackets). undefined when no
+ * entry matches.
+ */
+export function netrcCredentialsForHost(netrc: Netrc, hostname: string, host: string): NetrcLine | undefined {
+  const name = hostname.replace(/^\[|\]$/g, '');
+  return netrc.machines.find((l) => l.machine === name || l.machine === host);
 }

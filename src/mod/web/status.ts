@@ -13,6 +13,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { FILE_ERROR_HEADER } from './file.js';
+import { discardBody, responseChunks, responseHeader } from './response.js';
 
 /** MAX_ERROR_DETAIL_LINES and MAX_ERROR_DETAIL_BYTES bound the server response shown (Go's values). */
 export const MAX_ERROR_DETAIL_LINES = 8;
@@ -103,30 +104,30 @@ export function isPlainTextUtf8(contentType: string | null): boolean {
  * cancels the rest. A body that breaks off keeps what arrived.
  */
 async function captureErrorDetail(res: Response): Promise<Uint8Array> {
-  if (!res.body) return new Uint8Array();
-  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   let lines = 0;
   try {
-    while (lines <= MAX_ERROR_DETAIL_LINES && size < CAPTURE_LIMIT) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      let take = value.length;
-      for (let i = 0; i < value.length; i++) {
-        if (value[i] === 0x0a && ++lines > MAX_ERROR_DETAIL_LINES) {
-          take = i + 1;
-          break;
+    const body = responseChunks(res);
+    if (body) {
+      // Leaving the loop early (enough kept) releases the rest of the body.
+      for await (const value of body) {
+        let take = value.length;
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === 0x0a && ++lines > MAX_ERROR_DETAIL_LINES) {
+            take = i + 1;
+            break;
+          }
         }
+        take = Math.min(take, CAPTURE_LIMIT - size);
+        chunks.push(value.subarray(0, take));
+        size += take;
+        if (lines > MAX_ERROR_DETAIL_LINES || size >= CAPTURE_LIMIT) break;
       }
-      take = Math.min(take, CAPTURE_LIMIT - size);
-      chunks.push(value.subarray(0, take));
-      size += take;
     }
   } catch {
     // A broken error body only loses the rest of the detail.
   }
-  await reader.cancel().catch(() => {});
   let out = Buffer.concat(chunks);
   if (size >= CAPTURE_LIMIT) {
     // Cut at a character boundary: a line this long is "too long" whatever follows.
@@ -159,7 +160,7 @@ export interface StatusDescription {
  */
 export async function describeStatus(res: Response, url: string): Promise<StatusDescription> {
   const statusText = res.statusText || STATUS_CODES[res.status] || '';
-  const raw = res.headers.get(FILE_ERROR_HEADER);
+  const raw = responseHeader(res, FILE_ERROR_HEADER);
   let fileError: string | null = null;
   if (raw !== null) {
     try {
@@ -169,10 +170,10 @@ export async function describeStatus(res: Response, url: string): Promise<Status
     }
   }
   let detail = '';
-  if (fileError === null && isPlainTextUtf8(res.headers.get('content-type'))) {
+  if (fileError === null && isPlainTextUtf8(responseHeader(res, 'content-type'))) {
     detail = formatErrorDetail(await captureErrorDetail(res));
   } else {
-    await res.body?.cancel().catch(() => {});
+    await discardBody(res);
   }
   // The go command's file:// answers carry only the reason phrase as their Status.
   const statusLine = url.startsWith('file:') ? statusText : `${res.status} ${statusText}`.trimEnd();
