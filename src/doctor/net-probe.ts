@@ -10,7 +10,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { isUnknownAuthority, rfc3339, validityPeriodError } from '../mod/web/x509.js';
+import { goHostnameError, isUnknownAuthority, rfc3339, validityPeriodError } from '../mod/web/x509.js';
 
 /** ProbeStep is the outcome of one step. */
 export interface ProbeStep {
@@ -199,10 +199,14 @@ export async function probeTls(
     // Expiry is judged against the run's clock, like the go command's x509 check against time.Now.
     const period = validityPeriodError(new Date(now), validFrom, validTo);
     if (period) return { ...info, ok: false, code: 'CERT_EXPIRED', error: period.goDetail };
+    // Go's order: validity period (above), then the host name, then the authority.
+    if (tls.checkServerIdentity(bare, cert)) {
+      return { ...info, ok: false, code: 'CERT_HOSTNAME', error: goHostnameError(bare, cert) };
+    }
     const authErr = socket.authorizationError as unknown as string | Error | null;
     const authCode =
       typeof authErr === 'string' ? authErr : ((authErr as { code?: string } | null)?.code ?? authErr?.message);
-    // Expiry is judged above (by the run's clock) and the host name below (as Go words it).
+    // Expiry and the host name are judged above (by the run's clock; as Go words them).
     const judgedElsewhere = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID'];
     if (authCode && !judgedElsewhere.includes(authCode)) {
       if (isUnknownAuthority(authCode)) {
@@ -214,22 +218,6 @@ export async function probeTls(
         };
       }
       return { ...info, ok: false, code: 'CERT_OTHER', error: `tls: ${authCode}` };
-    }
-    const idErr = tls.checkServerIdentity(bare, cert);
-    if (idErr) {
-      const names = (cert.subjectaltname ?? '')
-        .split(/,\s*/)
-        .map((x) => x.replace(/^(DNS|IP Address):/, ''))
-        .filter((x) => x !== '');
-      return {
-        ...info,
-        ok: false,
-        code: 'CERT_HOSTNAME',
-        error:
-          names.length > 0
-            ? `x509: certificate is valid for ${names.join(', ')}, not ${bare}`
-            : `x509: certificate is not valid for ${bare}`,
-      };
     }
     return { ...info, ok: true };
   } catch (e) {
