@@ -14,16 +14,13 @@ import {
   constants,
   fstatSync,
   ftruncateSync,
-  mkdirSync,
   openSync,
   readFileSync,
   readSync,
   readdirSync,
-  renameSync,
-  rmSync,
   writeSync,
 } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
 import * as module from '../module/index.js';
@@ -159,34 +156,6 @@ export async function createTempFile(file: string): Promise<string> {
   return name;
 }
 
-/**
- * createTempFileSync is openTempFile with synchronous calls, returning a descriptor:
- * the metadata files it serves are a few hundred bytes, for which a thread-pool
- * round trip per call costs more than the call itself.
- */
-function createTempFileSync(file: string): { name: string; fd: number } {
-  let madeDir = false;
-  for (let i = 0; ; i++) {
-    const name = tempName(file);
-    try {
-      return { name, fd: openSync(name, 'wx', 0o666) };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' && i < 10_000) continue;
-      if (code === 'ENOENT' && !madeDir) {
-        madeDir = true;
-        try {
-          mkdirSync(path.dirname(file), { recursive: true });
-        } catch (e2) {
-          throw ioError('ERR_MODCACHE_IO', e2, { file });
-        }
-        continue;
-      }
-      throw ioError('ERR_MODCACHE_IO', e, { file });
-    }
-  }
-}
-
 /** writeAllSync writes all of data at the descriptor's position. */
 function writeAllSync(fd: number, data: Uint8Array, position: number | null = null): void {
   for (let off = 0; off < data.length;) {
@@ -197,21 +166,22 @@ function writeAllSync(fd: number, data: Uint8Array, position: number | null = nu
 /**
  * writeFileAtomic writes data to file as the go command's writeDiskCache does: into a
  * new temporary file beside it (created as openTempFile does, written through the
- * same descriptor), then renamed over file, so that file is never seen half-written.
+ * same handle), then renamed over file, so that file is never seen half-written.
  * The temporary file is removed when anything fails; failures throw ERR_MODCACHE_IO.
- * The files are small metadata (.info, .mod, .ziphash): the calls are synchronous.
+ * The calls run on the thread pool: creating a file is slow on some file systems,
+ * and many modules' metadata are written at once.
  */
 async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const { name, fd } = createTempFileSync(file);
+  const { name, handle } = await openTempFile(file);
   try {
     try {
-      writeAllSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+      await handle.writeFile(data);
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
-    renameSync(name, file);
+    await rename(name, file);
   } catch (e) {
-    rmSync(name, { force: true });
+    await rm(name, { force: true });
     throw ioError('ERR_MODCACHE_IO', e, { file });
   }
 }

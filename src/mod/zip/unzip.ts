@@ -4,11 +4,12 @@
  * A module zip is mostly many small files, so extraction is built around them: each
  * directory is created once (the first time a file needs it), and a small file
  * (at most SMALL_FILE bytes, stored and declared) is read, inflated and verified in
- * memory and written with one synchronous create and write; big files are streamed.
+ * memory, then created and written on the thread pool, a window of files at a time;
+ * big files are streamed.
  * Either way the checks are the same (checkZip first, exclusive no-follow creation,
  * read-only mode, declared sizes and CRC-32 enforced).
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { close, constants, mkdir, open as openCb, readdirSync, write } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -18,12 +19,8 @@ import type { ZipEntry, ZipReader } from './archive.js';
 import { checkZipOpen, modulePathText, type ZipModule } from './check.js';
 import { zipError } from './create.js';
 
-/** Files whose stored and declared sizes are at most this are extracted from memory in one write. */
+/** Files whose stored and declared sizes are at most this are extracted from memory. */
 const SMALL_FILE = 1 << 20;
-
-/** How many files, or bytes, are written synchronously between two yields to the event loop. */
-const YIELD_FILES = 128;
-const YIELD_BYTES = 8 << 20;
 
 /** The flags of a file being extracted: created exclusively, never through a symbolic link. */
 const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -62,82 +59,113 @@ export async function unzip(dir: string, m: ZipModule, zipPath: string): Promise
   }
 }
 
+/** At most this many small files, holding at most this many bytes, are being written at once. */
+const WINDOW_FILES = 4;
+const WINDOW_BYTES = 8 << 20;
+
+/** InFlight is a small file being written: its outcome and the bytes it holds. */
+interface InFlight {
+  readonly done: Promise<void>;
+  readonly bytes: number;
+}
+
 /**
  * extractAll writes every file entry of reader (already checked: valid UTF-8, clean,
- * relative, under the prefix of prefixBytes bytes) below dir, in zip order.
+ * relative, under the prefix of prefixBytes bytes) below dir. Reading and inflating
+ * happen here, in zip order; creating and writing small files (kernel work that is
+ * slow on some file systems) run a window at a time on libuv's thread pool, so they
+ * overlap. Outcomes are collected in zip order: the error reported is the first
+ * failing file's, as a sequential extraction would report it.
  */
 async function extractAll(reader: ZipReader, dir: string, prefixBytes: number): Promise<void> {
-  mkdirOrFail(dir);
-  // Directories known to exist: each is created once, when its first file needs it.
-  const made = new Set<string>([dir]);
-  let files = 0;
-  let bytes = 0;
-  for (const zf of reader.entries) {
-    const name = Buffer.from(zf.nameBytes.subarray(prefixBytes)).toString('utf8');
-    if (name === '' || name.endsWith('/')) continue;
-    const dst = path.join(dir, name);
-    const parent = path.dirname(dst);
-    if (!made.has(parent)) {
-      mkdirOrFail(parent);
-      for (let d = parent; d.length > dir.length && !made.has(d); d = path.dirname(d)) made.add(d);
-    }
-    if (zf.compressedSize <= SMALL_FILE && zf.uncompressedSize <= SMALL_FILE) {
-      bytes += writeSmall(reader, zf, dst);
-      if (++files % YIELD_FILES === 0 || bytes >= YIELD_BYTES) {
-        bytes = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+  await mkdirOrFail(dir);
+  // Each directory is created once, when its first file needs it.
+  const made = new Map<string, Promise<void>>([[dir, Promise.resolve()]]);
+  const window: InFlight[] = [];
+  let held = 0;
+  const settleOldest = async (): Promise<void> => {
+    const f = window.shift()!;
+    held -= f.bytes;
+    await f.done;
+  };
+  try {
+    for (const zf of reader.entries) {
+      const name = Buffer.from(zf.nameBytes.subarray(prefixBytes)).toString('utf8');
+      if (name === '' || name.endsWith('/')) continue;
+      const dst = path.join(dir, name);
+      const parent = path.dirname(dst);
+      let ready = made.get(parent);
+      if (ready === undefined) {
+        ready = mkdirOrFail(parent);
+        for (let d = parent; d.length > dir.length && !made.has(d); d = path.dirname(d)) made.set(d, ready);
       }
-    } else {
-      await writeStreamed(reader, zf, dst);
+      if (zf.compressedSize > SMALL_FILE || zf.uncompressedSize > SMALL_FILE) {
+        // A big file is streamed by itself, once the files before it are written.
+        while (window.length > 0) await settleOldest();
+        await ready;
+        await writeStreamed(reader, zf, dst);
+        continue;
+      }
+      let data: Buffer | undefined;
+      let readError: unknown;
+      try {
+        // readAllSync verifies size and CRC-32; it answers for every entry within SMALL_FILE.
+        data = reader.readAllSync(zf, SMALL_FILE)!;
+      } catch (e) {
+        readError = e;
+      }
+      const content = data;
+      // A sequential extraction creates the file before reading its content, so a
+      // creation failure is the one reported, then the content's.
+      const done =
+        content !== undefined
+          ? ready.then(() => writeNewFile(dst, content))
+          : ready
+              .then(() => writeNewFile(dst, Buffer.alloc(0)))
+              .then(() => {
+                throw ioError('ERR_ZIP_IO', readError);
+              });
+      done.catch(() => {}); // Observed in order by settleOldest.
+      window.push({ done, bytes: content?.length ?? 0 });
+      held += content?.length ?? 0;
+      if (content === undefined) break;
+      while (window.length >= WINDOW_FILES || held > WINDOW_BYTES) await settleOldest();
     }
+    while (window.length > 0) await settleOldest();
+  } catch (e) {
+    // The writes still in flight finish (and close their files) before the error is reported.
+    await Promise.allSettled(window.map((f) => f.done));
+    throw e;
   }
 }
 
 /** mkdirOrFail creates d (and missing parents), failing with ERR_ZIP_IO in Go's wording. */
-function mkdirOrFail(d: string): void {
-  try {
-    mkdirSync(d, { recursive: true });
-  } catch (e) {
-    throw ioError('ERR_ZIP_IO', e);
-  }
+function mkdirOrFail(d: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    mkdir(d, { recursive: true }, (e) => (e ? reject(ioError('ERR_ZIP_IO', e)) : resolve()));
+  });
 }
 
 /**
- * writeSmall creates dst and writes the small entry zf into it, synchronously; it
- * returns the bytes written. The file is created before the content is read, as the
- * streamed path does, so that a creation failure is reported first.
+ * writeNewFile creates dst (exclusively, read-only, not through a symbolic link) and
+ * writes data into it, with callback file-system calls (one thread-pool job each).
  */
-function writeSmall(reader: ZipReader, zf: ZipEntry, dst: string): number {
-  let fd: number;
-  try {
-    fd = openSync(dst, CREATE_FLAGS, 0o444);
-  } catch (e) {
-    throw ioError('ERR_ZIP_IO', e);
-  }
-  let data: Buffer;
-  try {
-    // readAllSync verifies size and CRC-32; it answers for every entry within SMALL_FILE.
-    data = reader.readAllSync(zf, SMALL_FILE)!;
-    for (let off = 0; off < data.length;) off += writeSync(fd, data, off, data.length - off);
-  } catch (e) {
-    closeQuietly(fd);
-    throw ioError('ERR_ZIP_IO', e);
-  }
-  try {
-    closeSync(fd);
-  } catch (e) {
-    throw ioError('ERR_ZIP_IO', e);
-  }
-  return data.length;
-}
-
-/** closeQuietly closes fd after a failure that is the one to report. */
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // The earlier failure is what matters.
-  }
+function writeNewFile(dst: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (e: unknown) => reject(ioError('ERR_ZIP_IO', e));
+    openCb(dst, CREATE_FLAGS, 0o444, (openErr, fd) => {
+      if (openErr) return fail(openErr);
+      const finish = () => close(fd, (closeErr) => (closeErr ? fail(closeErr) : resolve()));
+      const writeFrom = (off: number): void => {
+        if (off >= data.length) return finish();
+        write(fd, data, off, data.length - off, null, (writeErr, n) => {
+          if (writeErr) return close(fd, () => fail(writeErr));
+          writeFrom(off + n);
+        });
+      };
+      writeFrom(0);
+    });
+  });
 }
 
 /** writeStreamed creates dst and streams the (big) entry zf into it. */
