@@ -9,7 +9,7 @@ import path from 'node:path';
 import { CodedError } from '../shared/errors.js';
 import { createGoproxyClient, type GoproxyClient } from '../mod/goproxy/index.js';
 import * as modcache from '../mod/modcache/index.js';
-import { createFetcher, createSumDB, GoSumState } from '../mod/modfetch/index.js';
+import { openFetchStack } from '../mod/modfetch/index.js';
 import { hashGoMod, hashZip } from '../mod/sumdb/dirhash/index.js';
 import { errorMessage } from '../doctor/util.js';
 import type { PlanContext } from './context.js';
@@ -40,31 +40,16 @@ export function proxyClient(pc: PlanContext): GoproxyClient {
 export async function fillCache(pc: PlanContext, cache: string, modules: readonly MV[]): Promise<void> {
   const fetch = pc.ctx.fetch;
   if (!fetch) throw offlineError('filling the module cache');
-  const client = proxyClient(pc);
   const locker = modcache.createFileLocker();
   try {
-    const sumdb = createSumDB({
-      gosumdb: pc.v('GOSUMDB'),
-      gonosumdb: pc.v('GONOSUMDB'),
-      gopath: pc.v('GOPATH'),
-      proxies: client.proxies,
+    const { fetcher } = openFetchStack({
       fetch,
+      env: pc.v,
       modcache: cache,
-      timeoutMs: pc.timeoutMs,
-      ...(pc.ctx.signal ? { signal: pc.ctx.signal } : {}),
-    });
-    const goSum = new GoSumState({
-      file: pc.hasGoMod ? path.join(pc.root, 'go.sum') : '',
       locker,
-      sideLock: modcache.sideLockPath(cache),
-    });
-    const fetcher = createFetcher({
-      modcache: cache,
-      client,
-      locker,
-      goSum,
-      ...(sumdb ? { sumdb } : {}),
+      goSumFile: pc.hasGoMod ? path.join(pc.root, 'go.sum') : '',
       cmdName: 'mod download',
+      sumdbTimeoutMs: pc.timeoutMs,
       ...(pc.ctx.signal ? { signal: pc.ctx.signal } : {}),
     });
     const errors: string[] = [];

@@ -294,52 +294,32 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
 
   // Lazily built: the HTTP client, GOPROXY client, checksum database, go.sum state and fetcher.
   let fetch: HttpClient | undefined;
-  let security: string | undefined;
+  let stackSecurity: () => string | undefined = () => undefined;
   let supply: Promise<Supply> | undefined;
   const getSupply = (): Promise<Supply> =>
     (supply ??= (async () => {
-      const [modcache, modfetch, goproxy] = await Promise.all([
+      const [modcache, modfetch] = await Promise.all([
         import('../../mod/modcache/index.js'),
         import('../../mod/modfetch/index.js'),
-        import('../../mod/goproxy/index.js'),
       ]);
       modcache.checkCacheDir(modcacheDir);
       fetch = lazyHttpClient(env);
       if (options.trace) fetch = traceFetch(fetch, (line) => ctx.err(line));
       const locker = modcache.createFileLocker();
-      const client = goproxy.createGoproxyClient({
+      const stack = modfetch.openFetchStack({
         fetch,
-        proxy: v('GOPROXY'),
-        noProxy: v('GONOPROXY'),
-        signal: ctx.io.signal,
-      });
-      const sumdb = modfetch.createSumDB({
-        gosumdb: v('GOSUMDB'),
-        gonosumdb: v('GONOSUMDB'),
-        gopath: v('GOPATH'),
-        proxies: client.proxies,
-        fetch,
+        env: v,
         modcache: modcacheDir,
-        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-        onSecurityError: (msg) => (security ??= msg),
-      });
-      const goSum = new modfetch.GoSumState({
-        file: goSumFile,
-        locker: readOnlyWhenMissing(locker, goSumFile),
-        sideLock: modcache.sideLockPath(modcacheDir),
-        onLog: log,
-      });
-      await goSum.init();
-      const fetcher = modfetch.createFetcher({
-        modcache: modcacheDir,
-        client,
         locker,
-        goSum,
-        ...(sumdb ? { sumdb } : {}),
+        goSumFile,
+        goSumLocker: readOnlyWhenMissing(locker, goSumFile),
         cmdName: options.cmdName,
         onLog: log,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
       });
+      stackSecurity = stack.securityError;
+      const { fetcher, client, goSum } = stack;
+      await goSum.init();
       return { fetcher, client, goSum, locker, base: modfetch.createFetcherSource(fetcher) };
     })());
 
@@ -383,7 +363,7 @@ export async function openModule(ctx: CliContext, options: OpenOptions): Promise
     goSum: async () => (await getSupply()).goSum,
     goSumIfLoaded: async () => (supply ? (await supply).goSum : undefined),
     goModPath: main.goModPath,
-    securityError: () => security,
+    securityError: () => stackSecurity(),
     noModule: main.root === '',
     async close() {
       if (supply) {

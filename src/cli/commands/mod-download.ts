@@ -12,15 +12,14 @@ import { goEnvValue } from '../../shared/goenv.js';
 import { CodedError } from '../../shared/errors.js';
 import { redact } from '../../shared/redact.js';
 import { createHttpClient, type HttpClient } from '../../mod/web/index.js';
-import { createGoproxyClient, isRevisionQuery, type GoproxyClient } from '../../mod/goproxy/index.js';
+import { isRevisionQuery, type GoproxyClient } from '../../mod/goproxy/index.js';
 import * as modcache from '../../mod/modcache/index.js';
 import {
-  GoSumState,
-  createFetcher,
   createFetcherSource,
-  createSumDB,
   isFatal,
+  openFetchStack,
   type Fetcher,
+  type GoSumState,
 } from '../../mod/modfetch/index.js';
 import {
   Loader,
@@ -99,41 +98,23 @@ export async function openSupply(ctx: CliContext, options: OpenSupplyOptions): P
   const buildMod = 'mod' as 'mod' | 'readonly' | 'vendor';
   const fetch: HttpClient = createHttpClient(await httpClientOptions(env));
   const locker = modcache.createFileLocker();
-  let security: string | undefined;
   try {
-    const client = createGoproxyClient({ fetch, proxy: v('GOPROXY'), noProxy: v('GONOPROXY'), signal: ctx.io.signal });
-    const sumdb = createSumDB({
-      gosumdb: v('GOSUMDB'),
-      gonosumdb: v('GONOSUMDB'),
-      gopath: v('GOPATH'),
-      proxies: client.proxies,
-      fetch,
-      modcache: modcacheDir,
-      ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-      onSecurityError: (msg) => (security ??= msg),
-    });
     let main: MainModule | undefined;
     try {
       main = await loadMainModule(ctx.io.cwd, parseGoMod);
     } catch (e) {
       if (!(e instanceof CodedError && e.code === 'ERR_MODLOAD_NO_MOD_ROOT')) throw e;
     }
-    const goSum = new GoSumState({
-      file: main ? path.join(main.root, 'go.sum') : '',
-      locker,
-      sideLock: modcache.sideLockPath(modcacheDir),
-      onLog: options.onLog,
-    });
-    const fetcher = createFetcher({
+    const { client, goSum, fetcher, securityError } = openFetchStack({
+      fetch,
+      env: v,
       modcache: modcacheDir,
-      client,
       locker,
-      goSum,
-      ...(sumdb ? { sumdb } : {}),
+      goSumFile: main ? path.join(main.root, 'go.sum') : '',
+      cmdName: options.cmdName,
       ...(options.modcacherw || flags.has('modcacherw')
         ? { writable: options.modcacherw || isTrue(flags.get('modcacherw')) }
         : {}),
-      cmdName: options.cmdName,
       onLog: options.onLog,
       ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
     });
@@ -156,7 +137,7 @@ export async function openSupply(ctx: CliContext, options: OpenSupplyOptions): P
       ...(main ? { main } : {}),
       ...(loader ? { loader } : {}),
       buildMod,
-      securityError: () => security,
+      securityError,
       async close() {
         await locker.close();
         await fetch.close();

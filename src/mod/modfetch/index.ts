@@ -27,3 +27,4 @@ export {
 export { GO_SUM_DIRTY, GoSumState, type GoSumStateOptions } from './gosum.js';
 export { createFetcherSource } from './source.js';
 export { createSumDB, type SumDBOptions } from './sumdb.js';
+export { openFetchStack, type FetchStack, type FetchStackEnvName, type FetchStackOptions } from './stack.js';
