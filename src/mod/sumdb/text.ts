@@ -66,18 +66,7 @@ export function isWellFormed(s: string): boolean {
  */
 export const GO_SPACE = /[\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/;
 
-/** concatBytes joins byte arrays into one. */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
+export { concatBytes } from '../internal/bytes.js';
 
 /** bytesEqual reports whether a and b hold the same bytes. */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {

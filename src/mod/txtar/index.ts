@@ -31,6 +31,7 @@
  * https://pkg.go.dev/golang.org/x/tools/txtar.
  */
 import { readFile } from 'node:fs/promises';
+import { concatBytes } from '../internal/bytes.js';
 import { trimSpace } from '../modfile/utf8.js';
 
 /** File is one file of an archive. */
@@ -84,15 +85,7 @@ export function format(a: Archive): Uint8Array {
   for (const f of a.files) {
     parts.push(encoder.encode(`-- ${f.name} --\n`), fixNL(f.data));
   }
-  let size = 0;
-  for (const p of parts) size += p.length;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /**
