@@ -18,15 +18,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 import { startTestProxy, type TestProxy } from '../test/support/proxy-server.js';
 import { startTestSumdb, type TestRecord, type TestSumdb } from '../test/support/sumdb.js';
 import { writeZip } from '../src/mod/zip/archive.js';
 import { hashGoMod, hashZip } from '../src/mod/sumdb/dirhash/index.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist');
 const N = Number(process.env['DOCTOR_BENCH_MODULES'] ?? 300);
 
 let work = '';
@@ -90,11 +87,7 @@ async function setup(): Promise<void> {
     `package main\n\nimport (\n${all.map((p) => `\t${JSON.stringify(p)}`).join('\n')}\n)\n\nfunc main() {\n${all.map((p) => `\tprintln(${p.split('/').pop()}.Name())`).join('\n')}\n}\n`,
   );
   cli = path.join(work, 'modrescue.mjs');
-  await writeFile(
-    cli,
-    `import { main } from ${JSON.stringify(path.join(dist, 'cli', 'main.js'))};\n` +
-      'process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n',
-  );
+  await writeCliDriver(cli);
   env = {
     PATH: process.env['PATH'],
     HOME: path.join(work, 'home'),

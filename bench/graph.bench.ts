@@ -9,11 +9,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist');
 const N = Number(process.env['GRAPH_BENCH_MODULES'] ?? 2000);
 const VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
 
@@ -53,11 +50,7 @@ async function setup(): Promise<void> {
   }
   // A driver like bin/modrescue.js, bound to MODRESCUE_DIST's build.
   cli = path.join(work, 'modrescue.mjs');
-  await writeFile(
-    cli,
-    `import { main } from ${JSON.stringify(path.join(dist, 'cli', 'main.js'))};\n` +
-      'process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n',
-  );
+  await writeCliDriver(cli);
   const mainDir = path.join(work, 'main');
   await mkdir(mainDir, { recursive: true });
   const roots = Array.from({ length: 20 }, (_, i) => `\t${name(i * 3)} v1.2.0`).join('\n');

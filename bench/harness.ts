@@ -4,6 +4,9 @@
  * runs and the ratio ours/peer. Benchmarks never run as part of `npm test`.
  */
 import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export interface Measured {
   /** Wall time in milliseconds. */
@@ -130,4 +133,22 @@ export function timeProcess(
 export function mustSucceed(p: TimedProcess, what: string): TimedProcess {
   if (p.code !== 0) throw new Error(`${what} exited ${p.code}: ${p.stderr.slice(0, 2000)}`);
   return p;
+}
+
+/** DIST is the build the benchmarks run: MODRESCUE_DIST, or the repository's dist/. */
+export const DIST = path.resolve(
+  process.env['MODRESCUE_DIST'] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist'),
+);
+
+/**
+ * writeCliDriver writes, at file, a CLI entry like bin/modrescue.js bound to DIST's
+ * build, and returns file: benchmarks run `node <file> <args>`.
+ */
+export async function writeCliDriver(file: string): Promise<string> {
+  await writeFile(
+    file,
+    `import { main } from ${JSON.stringify(pathToFileURL(path.join(DIST, 'cli', 'main.js')).href)};\n` +
+      'process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n',
+  );
+  return file;
 }

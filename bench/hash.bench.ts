@@ -11,15 +11,14 @@
  * build can be measured.
  */
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { writeZip, type ZipWriterEntry } from '../src/mod/zip/archive.js';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { mustSucceed, timeProcess, writeCliDriver, type Benchmark } from './harness.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.resolve(process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist'));
 const work = path.join(repo, 'bench', '.work');
 const zipFile = path.join(work, 'hash-200mb.zip');
 const driver = path.join(work, 'modrescue-driver.mjs');
@@ -84,11 +83,7 @@ const benchmarks: Benchmark[] = [
     async setup() {
       await ensureZip();
       zipBytes = (await stat(zipFile)).size;
-      await writeFile(
-        driver,
-        `import { main } from ${JSON.stringify(pathToFileURL(path.join(dist, 'cli', 'main.js')).href)};\n` +
-          `process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n`,
-      );
+      await writeCliDriver(driver);
     },
     async ours() {
       const p = mustSucceed(

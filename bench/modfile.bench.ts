@@ -17,11 +17,8 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { DIST, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist');
 const N = Number(process.env['MODFILE_BENCH_FILES'] ?? 10_000);
 
 let work = '';
@@ -156,7 +153,7 @@ async function setup(): Promise<void> {
   await writeFile(
     driver,
     `import { readdirSync, readFileSync, writeFileSync } from 'node:fs';\n` +
-      `import { parse } from ${JSON.stringify(path.join(dist, 'mod', 'modfile', 'index.js'))};\n` +
+      `import { parse } from ${JSON.stringify(path.join(DIST, 'mod', 'modfile', 'index.js'))};\n` +
       `const dir = process.argv[2];\n` +
       `for (const name of readdirSync(dir)) {\n` +
       `  const file = dir + '/' + name;\n` +

@@ -38,10 +38,9 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { writeZip } from '../src/mod/zip/archive.js';
 import { fixture, writeProxyTree } from '../test/support/fixtures.js';
-import type { Benchmark, Measured } from './harness.js';
+import { DIST, type Benchmark, type Measured } from './harness.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.resolve(process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist'));
 const work = path.join(repo, 'bench', '.work', 'proxy');
 const tree = path.join(work, 'upstream');
 const store = path.join(work, 'store');
@@ -132,7 +131,7 @@ process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, s
       '-log-level',
       'warn',
     ],
-    { env: { ...process.env, MODRESCUE_DIST: dist }, stdio: ['ignore', 'inherit', 'pipe'] },
+    { env: { ...process.env, MODRESCUE_DIST: DIST }, stdio: ['ignore', 'inherit', 'pipe'] },
   );
   let err = '';
   const url = await new Promise<string>((resolve, reject) => {

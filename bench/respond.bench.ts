@@ -16,15 +16,11 @@
  * bin/modrescue.js.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createExampleWorld, type ExampleWorld } from '../src/respond/index.js';
-import type { Benchmark, Measured } from './harness.js';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.resolve(process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist'));
+import { writeCliDriver, type Benchmark, type Measured } from './harness.js';
 
 /** The manual fix of each example, between the two runs of its CI command. */
 const MANUAL: Readonly<Record<string, (w: ExampleWorld) => string>> = {
@@ -74,11 +70,7 @@ function bench(name: string): Benchmark {
     async setup() {
       work = await mkdtemp(path.join(os.tmpdir(), 'modrescue-bench-respond-'));
       driver = path.join(work, 'modrescue.mjs');
-      await writeFile(
-        driver,
-        `import { main } from ${JSON.stringify(path.join(dist, 'cli', 'main.js'))};\n` +
-          'process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n',
-      );
+      await writeCliDriver(driver);
     },
     async ours(): Promise<Measured> {
       const w = await createExampleWorld(name, { tmpDir: work });

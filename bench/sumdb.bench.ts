@@ -13,14 +13,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { DIST, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 import { startTestSumdb, type TestSumdb } from '../test/support/sumdb.js';
 import { buildFixtureProxy } from '../test/support/go.js';
 import { testdata } from '../test/support/shared.js';
-
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist');
 
 interface Sum {
   fixture: string;
@@ -84,8 +80,8 @@ async function setup(): Promise<void> {
   await writeFile(
     driver,
     `import { readFileSync } from 'node:fs';
-import { checkSumDB, createGoSumdb, parseGOSUMDB } from ${JSON.stringify(path.join(dist, 'mod', 'sumdb', 'index.js'))};
-import { createHttpClient } from ${JSON.stringify(path.join(dist, 'mod', 'web', 'index.js'))};
+import { checkSumDB, createGoSumdb, parseGOSUMDB } from ${JSON.stringify(path.join(DIST, 'mod', 'sumdb', 'index.js'))};
+import { createHttpClient } from ${JSON.stringify(path.join(DIST, 'mod', 'web', 'index.js'))};
 const [modsFile, gosumdb, gopath] = process.argv.slice(2);
 const mods = JSON.parse(readFileSync(modsFile, 'utf8'));
 const fetch = createHttpClient({});

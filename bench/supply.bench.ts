@@ -15,14 +15,11 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { mustSucceed, timeProcess, writeCliDriver, type Benchmark } from './harness.js';
 import { makeWritable } from '../test/support/go.js';
 import { startTestProxy, type TestProxy } from '../test/support/proxy-server.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(repo, 'dist');
 const VERIFY_N = Number(process.env['SUPPLY_VERIFY_MODULES'] ?? 32);
 const DOWNLOAD_N = Number(process.env['SUPPLY_DOWNLOAD_MODULES'] ?? 200);
 
@@ -78,11 +75,7 @@ async function writeModule(
 /** writeDriver writes a one-line CLI entry into work (removed with it); each benchmark has its own. */
 async function writeDriver(work: string): Promise<string> {
   const f = path.join(work, 'modrescue.mjs');
-  await writeFile(
-    f,
-    `import { main } from ${JSON.stringify(path.join(dist, 'cli', 'main.js'))};\n` +
-      'process.exitCode = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });\n',
-  );
+  await writeCliDriver(f);
   return f;
 }
 

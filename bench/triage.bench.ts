@@ -9,13 +9,12 @@ import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { DIST, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 import { bundledRuleSet } from '../src/triage/index.js';
 import { createNoise } from '../src/triage/testdata/noise.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const work = path.join(root, 'bench', '.work');
-const dist = process.env['MODRESCUE_DIST'] ?? path.join(root, 'dist');
 const MB = 1024 * 1024;
 
 const BURIED = [
@@ -63,7 +62,7 @@ process.exitCode = await main(process.argv.slice(1), { stdout: process.stdout, s
 
 function runTriage(file: string) {
   return timeProcess(process.execPath, ['--input-type=module', '-e', LAUNCH, 'triage', '--json', file], {
-    env: { ...process.env, MODRESCUE_MAIN: path.join(dist, 'cli', 'main.js') },
+    env: { ...process.env, MODRESCUE_MAIN: path.join(DIST, 'cli', 'main.js') },
   });
 }
 
