@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import type { GoEnv } from '../shared/goenv.js';
 import { CodedError } from '../shared/errors.js';
@@ -128,6 +129,9 @@ export class DoctorSession {
     this.probeTimeoutMs = options.probeTimeoutMs ?? Math.max(500, Math.min(5_000, Math.floor(this.deadlineMs / 2)));
     this.clock = options.clock ?? { now: () => Date.now() };
     this.signal = signal;
+    // Every request in flight listens on the run's signal (and removes its listener when
+    // done): more than 10 at once is normal here, not the leak Node warns about.
+    setMaxListeners(0, signal);
     this.processEnv = options.processEnv ?? {};
     this.diskThresholds = {
       failBytes: options.diskThresholds?.failBytes ?? 256 * 1024 * 1024,
@@ -244,6 +248,7 @@ export class DoctorSession {
       };
       const onAbort = () => req.ctl.abort(this.signal.aborted ? this.signal.reason : init.signal?.reason);
       this.signal.addEventListener('abort', onAbort, { once: true });
+      if (init.signal) setMaxListeners(0, init.signal);
       init.signal?.addEventListener('abort', onAbort, { once: true });
       this.#inflight.add(req);
       this.#armSweep();

@@ -49,4 +49,24 @@ describe('createDeadlineQueue', () => {
     expect(d.signal.aborted).toBe(false);
     expect(d.timedOut).toBe(false);
   });
+
+  it('lets many attempts share one caller signal without Node’s listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const q = createDeadlineQueue();
+      const outer = new AbortController();
+      const ds = Array.from({ length: 40 }, () => q.start(60_000, outer.signal));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const d of ds) d.done();
+      q.clear();
+      // Every attempt's listener is gone once it is done: aborting now reaches none.
+      outer.abort();
+      expect(ds.some((d) => d.signal.aborted)).toBe(false);
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
 });

@@ -3,6 +3,7 @@
  * client's total timeout per attempt and the checksum-database client's per-request
  * timeout both use one queue per client.
  */
+import { setMaxListeners } from 'node:events';
 
 /** Deadline is one attempt's abort signal: its total timeout or the caller's signal. */
 export interface Deadline {
@@ -90,6 +91,10 @@ export function createDeadlineQueue(): DeadlineQueue {
             release(e);
             controller.abort(outer.reason);
           };
+          // Many attempts in flight share one caller signal; each listener is removed
+          // when its attempt ends, so Node's leak warning (more than 10) would be noise
+          // on the user's stderr.
+          setMaxListeners(0, outer);
           outer.addEventListener('abort', e.onOuter, { once: true });
         }
       }
