@@ -23,6 +23,7 @@ import {
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { CodedError } from '../internal/errors.js';
+import { trimSpaceBytes } from '../modfile/utf8.js';
 import * as module from '../module/index.js';
 import * as semver from '../semver/index.js';
 import { ioError } from '../internal/io-error.js';
@@ -327,16 +328,6 @@ export function isValidSum(data: Uint8Array): boolean {
   return !data.includes(0) && data.length === H1_LENGTH;
 }
 
-/** trimSpace is bytes.TrimSpace for ASCII white space. */
-function trimSpace(data: Uint8Array): Uint8Array {
-  let a = 0;
-  let b = data.length;
-  const sp = (c: number) => c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  while (a < b && sp(data[a]!)) a++;
-  while (b > a && sp(data[b - 1]!)) b--;
-  return data.subarray(a, b);
-}
-
 /**
  * readZipHash reads `<v>.ziphash` as the go command does (lockedfile.Read + TrimSpace),
  * throwing ERR_MODCACHE_IO (`open …: no such file or directory`) when it cannot be read;
@@ -345,7 +336,7 @@ function trimSpace(data: Uint8Array): Uint8Array {
 export async function readZipHash(file: string): Promise<{ hash: string; valid: boolean }> {
   let data: Uint8Array;
   try {
-    data = trimSpace(new Uint8Array(readFileSync(file)));
+    data = trimSpaceBytes(new Uint8Array(readFileSync(file)));
   } catch (e) {
     throw ioError('ERR_MODCACHE_IO', e, { file });
   }

@@ -104,6 +104,11 @@ describe('metadata files', () => {
     expect(await modcache.sum(mc, m)).toBe(h);
     await writeFile(f, h + '\n');
     expect(await modcache.sum(mc, m)).toBe(h);
+    // bytes.TrimSpace trims Unicode white space too (NBSP, NEL, U+3000), not invalid UTF-8.
+    await writeFile(f, '\u00a0\u3000' + h + '\u0085\r\n');
+    expect(await modcache.sum(mc, m)).toBe(h);
+    await writeFile(f, Buffer.concat([Buffer.from(h), Buffer.from([0xc2])]));
+    expect(await modcache.sum(mc, m)).toBe('');
     await writeFile(f, Buffer.alloc(47));
     expect(await modcache.sum(mc, m)).toBe('');
     expect(modcache.isValidSum(new TextEncoder().encode('h1:short'))).toBe(false);

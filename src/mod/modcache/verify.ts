@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { hashDir, hashZip } from '../sumdb/dirhash/index.js';
 import { ioError } from '../internal/io-error.js';
+import { trimSpace } from '../modfile/utf8.js';
 import { downloadDirSync, isNotExist } from './extract.js';
 import { cachePath, type ModuleVersion } from './layout.js';
 
@@ -17,11 +18,6 @@ export interface Hasher {
 
 /** LOCAL_HASHER hashes in the calling thread with package dirhash. */
 export const LOCAL_HASHER: Hasher = { hashZip, hashDir };
-
-/** trimSpace is strings.TrimSpace for the ASCII white space a ziphash may carry. */
-function trimSpace(s: string): string {
-  return s.replace(/^[\t\n\v\f\r ]+|[\t\n\v\f\r ]+$/g, '');
-}
 
 /**
  * verifyMod checks m's cache entries and returns the go command's messages, one per

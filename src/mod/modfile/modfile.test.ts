@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdata } from '../../../test/support/shared.js';
+import { trimSpaceBytes } from './utf8.js';
 import {
   File,
   ModfileParseError,
@@ -583,5 +584,27 @@ describe('editJSON (go mod edit -json)', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('trimSpaceBytes (bytes.TrimSpace)', () => {
+  const enc = (x: string) => new Uint8Array(Buffer.from(x));
+  const cases: Array<[string, Uint8Array, string]> = [
+    ['ASCII', enc(' \t a b \n'), 'a b'],
+    ['Unicode spaces', enc('\u00a0\u2000x\u3000\u0085'), 'x'],
+    ['all space', enc(' \u00a0 '), ''],
+    ['empty', new Uint8Array(0), ''],
+    ['invalid UTF-8 is kept', new Uint8Array([0x20, 0xff, 0x41, 0xc2, 0x20]), '\ufffdA\ufffd'],
+  ];
+  for (const [name, input, want] of cases) {
+    it(name, () => {
+      const got = trimSpaceBytes(input);
+      expect(Buffer.from(got).toString('utf8')).toBe(want);
+      // A view of the same bytes, as Go's sub-slice.
+      expect(got.buffer).toBe(input.buffer);
+    });
+  }
+  it('keeps the invalid bytes themselves', () => {
+    expect([...trimSpaceBytes(new Uint8Array([0x20, 0xff, 0x41, 0xc2, 0x20]))]).toEqual([0xff, 0x41, 0xc2]);
   });
 });

@@ -221,6 +221,25 @@ export function trimSpace(s: string): string {
 }
 
 /**
+ * trimSpaceBytes is Go's bytes.TrimSpace: data without its leading and trailing isSpace
+ * runes (UTF-8 encoded), as a view of the same bytes. Invalid UTF-8 is not space.
+ */
+export function trimSpaceBytes(data: Uint8Array): Uint8Array {
+  const first = data[0];
+  const last = data[data.length - 1];
+  if (first === undefined || last === undefined) return data;
+  if (first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80) return data;
+  const s = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+  const t = trimSpace(s);
+  if (t.length === s.length) return data;
+  // The trimmed ends are valid UTF-8 (space runes only), so their byte lengths are exact.
+  const start = t.length === 0 ? s.length : s.indexOf(t);
+  const lead = Buffer.byteLength(s.slice(0, start));
+  const trail = t.length === 0 ? 0 : Buffer.byteLength(s.slice(start + t.length));
+  return data.subarray(lead, data.length - trail);
+}
+
+/**
  * fields is Go's strings.Fields: the non-empty runs of non-space runes. Every space is a
  * BMP character and a surrogate is never one, so code units are tested one by one.
  */
