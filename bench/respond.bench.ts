@@ -28,7 +28,9 @@ const MANUAL: Readonly<Record<string, (w: ExampleWorld) => string>> = {
     "sed -i '/^example.com\\/strutil v0.3.0 h1:/d' go.sum && GOFLAGS=-mod=mod go mod download example.com/strutil",
   'proxy-unreachable': (w) => `go env -w GOPROXY=${w.aliases['https://proxy.golang.org']}`,
   'missing-gosum': () => 'go mod download example.com/greeter',
-  'sumdb-private': () => 'go env -w GONOSUMDB=git.corp.example',
+  // go mod download without arguments does not record the private module's sum (Go 1.17+):
+  // the hand fix downloads it by name, as respond's `sum` action records it.
+  'sumdb-private': () => 'go env -w GONOSUMDB=git.corp.example && go mod download git.corp.example/platform/auth',
   'deleted-tag': () => 'git checkout -q v1.4.0 -- go.mod go.sum',
 };
 
