@@ -7,7 +7,6 @@
  * CLI (`modrescue triage --json`).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../test/support/cli.js';
@@ -20,17 +19,9 @@ import { ProxyError, STATUS_BY_CODE, parseErrorBody, type ProxyErrorCode } from 
 import type { Storage } from '../proxy/storage/types.js';
 import { createMemoryStorage } from '../proxy/storage/memory.js';
 import { makeProxy, serve, type MakeProxyOptions } from '../proxy/testdata/harness.js';
+import { closedPort } from '../shared/net.js';
 import { triageText } from './index.js';
 import type { Category } from './types.js';
-
-/** closedPort returns a loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 const QUOTE = fixture('rsc.io/quote@v1.5.2');
 const BASE = 'http://127.0.0.1:8080';

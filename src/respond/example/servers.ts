@@ -9,12 +9,12 @@
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import * as module from '../../mod/module/index.js';
 import * as semver from '../../mod/semver/index.js';
 import { createMemoryLog, createServerHandler } from '../../mod/sumdb/index.js';
 import { generateKey } from '../../mod/sumdb/note/index.js';
+import { closedPort } from '../../shared/net.js';
 import { key, type BuiltModule } from './modules.js';
 
 /** ProxySpec describes one module proxy of an example. */
@@ -130,18 +130,6 @@ async function listen(handler: (req: Request) => Promise<Response>, requests: st
   });
   const port = (server.address() as AddressInfo).port;
   return { server, url: `http://127.0.0.1:${port}` };
-}
-
-/** closedPort returns a loopback port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
 }
 
 /**
