@@ -227,7 +227,7 @@ export async function runRespond(o: RespondOptions): Promise<RespondResult> {
   let triage: TriageResult | undefined;
   if (o.log) {
     emit({ type: 'phase', text: `triage: reading ${o.log.name}` });
-    const r = await triageStream(o.log.chunks, bundledRuleSet(), o.signal);
+    const r = await triageStream(o.log.chunks, o.ruleSet ?? bundledRuleSet(), o.signal);
     triage = { ...r, context: { ...(o.log.context ?? {}), ...r.context } };
     emit({ type: 'triage', result: triage });
     const first = triage.evidence.find((e) => e.line === triage!.firstErrorAt) ?? triage.evidence[0];

@@ -8,7 +8,7 @@ import type { FetchLike } from '../mod/web/types.js';
 import type { IncidentDoc, Lang } from '../report/index.js';
 import type { GoEnv } from '../shared/goenv.js';
 import type { JournalEntry } from '../shared/journal.js';
-import type { TriageResult } from '../triage/index.js';
+import type { RuleSet, TriageResult } from '../triage/index.js';
 
 /** RespondMode: confirm each step on a terminal, apply the top plan (`--yes`), or only plan (`--dry-run`). */
 export type RespondMode = 'interactive' | 'yes' | 'dry-run';
@@ -66,6 +66,8 @@ export interface RespondOptions {
   readonly dir: string;
   /** The failed CI log, when there is one. */
   readonly log?: LogSource;
+  /** The triage rules (default: the bundled ones). */
+  readonly ruleSet?: RuleSet;
   /** Resolves the Go environment; called again after every action (an action may change the go env file). */
   readonly loadEnv: () => Promise<GoEnv>;
   /** The process environment for child processes (git, go) and fix's actor and CI scope. */

@@ -1,7 +1,7 @@
 // Transcript tests of `modrescue respond`, in-process, on copies of the example incidents
 // (their loopback proxies and checksum database) and on small projects in temp dirs.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -88,6 +88,29 @@ describe('modrescue respond: usage', () => {
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no-such.log');
+  });
+
+  it('loads the triage rules of the config file and --rules: a broken rule file stops it before any change (exit 3)', async () => {
+    const w = await world('checksum-mismatch');
+    const before = await hashes(w.project);
+    const rules = path.join(w.dir, 'team-rules');
+    await mkdir(rules, { recursive: true });
+    await writeFile(
+      path.join(rules, 'broken.yaml'),
+      'category: proxy-http-error\nclass: environment\nrules:\n  - id: Bad_Id\n',
+    );
+    const config = path.join(w.dir, 'modrescue.yaml');
+    await writeFile(config, 'triage:\n  rules: [team-rules]\n');
+    for (const [args, env] of [
+      [[], { MODRESCUE_CONFIG: config }],
+      [['--rules', rules], {}],
+    ] as const) {
+      const r = await run(['respond', w.log, '--project', w.project, '--yes', ...args], { env: { ...w.env, ...env } });
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain(`modrescue: ${path.join(rules, 'broken.yaml')}:4:9: rule id must be kebab-case`);
+      expect(r.stderr).toContain('error(s) in rule files');
+    }
+    expect(await hashes(w.project)).toEqual(before);
   });
 });
 

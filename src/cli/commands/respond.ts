@@ -17,6 +17,7 @@ import { CodedError } from '../../shared/errors.js';
 import type { GoEnv } from '../../shared/goenv.js';
 import { redact } from '../../shared/redact.js';
 import { logHttpClient, openLog, secretReader, selectLog } from '../log-source.js';
+import { triageRuleSet } from '../triage-rules.js';
 import {
   closingLine,
   createExampleWorld,
@@ -64,6 +65,8 @@ Log (optional; without one, the failing checks name the problem):
                        (default: ci inside CI, else go-env)
   --max-actions N      apply at most N actions (default 4)
   --journal FILE       the action journal (default .modrescue/journal.jsonl)
+  --rules DIR          add the triage rule files of DIR; repeatable (after the
+                       config file's triage.rules; see docs/triage.md)
   --offline            no network: network checks skipped, network actions refused
   --json               print the incident as JSON (schemaVersion 1)
   --lang L             notice language: en (default) or zh
@@ -93,6 +96,7 @@ const FLAGS = {
   scope: { kind: 'string' },
   'max-actions': { kind: 'string' },
   journal: { kind: 'string' },
+  rules: { kind: 'list' },
   offline: { kind: 'bool' },
   job: { kind: 'string' },
   pipeline: { kind: 'string' },
@@ -279,9 +283,11 @@ async function respond(args: readonly string[], ctx: CliContext, secrets: string
     if (impliedDryRun && !json)
       ctx.err(errStyle.yellow('no terminal and no --yes: planning only (as --dry-run); nothing will be changed'));
     const goCache = goCacheDir(env);
+    const ruleSet = await triageRuleSet(ctx, (v['rules'] as string[] | undefined) ?? []);
     const result = await runRespond({
       dir: projectDir,
       ...(log ? { log } : {}),
+      ruleSet,
       loadEnv,
       processEnv: env,
       ...(fetch ? { fetch } : {}),

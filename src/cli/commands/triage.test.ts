@@ -251,6 +251,62 @@ describe('modrescue triage (files and stdin)', () => {
     expect(r3.code).toBe(3);
     expect(r3.stderr).toContain('cannot read rules directory');
   });
+
+  it('adds the rule directories of the config file (MODRESCUE_CONFIG or ~/.config/modrescue/config.yaml)', async () => {
+    const home = path.join(dir, 'home-config');
+    const rules = path.join(home, '.config', 'modrescue', 'team-rules');
+    await mkdir(rules, { recursive: true });
+    await writeFile(
+      path.join(rules, 'artifactory.yaml'),
+      [
+        'category: proxy-http-error',
+        'class: environment',
+        'rules:',
+        '  - id: corp-artifactory-quarantine',
+        '    summary: Artifactory quarantined a module',
+        '    patterns: ["artifactory: artifact quarantined"]',
+        '    example: "artifactory: artifact quarantined"',
+        '    explanation: The repository manager holds the module for review.',
+        '    causes: [a security scan flagged it]',
+        '    steps: [{title: Ask the repository admins}]',
+      ].join('\n'),
+    );
+    await writeFile(path.join(home, '.config', 'modrescue', 'config.yaml'), 'triage:\n  rules:\n    - team-rules\n');
+    const log = await file('artifactory.log', 'go mod download\nartifactory: artifact quarantined\n');
+    // Found in the user config directory, relative paths taken from the file.
+    const r = await run(['triage', '--json', log], { env: { HOME: home } });
+    expect(JSON.parse(r.stdout)).toMatchObject({ ruleId: 'corp-artifactory-quarantine' });
+    // Without it, the bundled rules do not know this line.
+    const none = await run(['triage', '--json', log], { env: { HOME: home, MODRESCUE_CONFIG: 'off' } });
+    expect(JSON.parse(none.stdout)).toMatchObject({ category: 'unknown' });
+    // Named explicitly (relative to the working directory).
+    const named = await run(['triage', '--json', log], {
+      env: { MODRESCUE_CONFIG: path.relative(process.cwd(), path.join(home, '.config', 'modrescue', 'config.yaml')) },
+    });
+    expect(JSON.parse(named.stdout)).toMatchObject({ ruleId: 'corp-artifactory-quarantine' });
+
+    // A named file that is missing, and a file with an unknown key: where, what to do, exit 2.
+    const missing = await run(['triage', log], { env: { MODRESCUE_CONFIG: path.join(home, 'nope.yaml') } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      `modrescue: cannot read config file ${path.join(home, 'nope.yaml')} (named by MODRESCUE_CONFIG): ENOENT; fix the path, or set MODRESCUE_CONFIG=off\n`,
+    );
+    const badFile = path.join(home, 'bad.yaml');
+    await writeFile(badFile, 'triage:\n  rule:\n    - team-rules\nproxy: {}\n');
+    const bad = await run(['triage', log], { env: { MODRESCUE_CONFIG: badFile } });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`modrescue: ${badFile}:2:3: `);
+    expect(bad.stderr).toContain(`${badFile}:4:1: `);
+    expect(bad.stderr).toContain(`invalid config file ${badFile}`);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const yamlErr = path.join(home, 'broken.yaml');
+    await writeFile(yamlErr, 'triage:\n  rules: [a\n');
+    const broken = await run(['triage', log], { env: { MODRESCUE_CONFIG: yamlErr } });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(
+      new RegExp(`modrescue: ${yamlErr.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:\\d+:\\d+: `),
+    );
+  });
 });
 
 // ---- sources against 127.0.0.1 -------------------------------------------------------

@@ -12,7 +12,8 @@ import { logHttpClient, openLog, secretReader, selectLog } from '../log-source.j
 import type { FetchLike } from '../../mod/web/types.js';
 import { CodedError } from '../../shared/errors.js';
 import { redact } from '../../shared/redact.js';
-import { formatRuleFileError, loadRuleSet, readRuleDir, triageStream, type RuleSource } from '../../triage/index.js';
+import { triageStream } from '../../triage/index.js';
+import { triageRuleSet } from '../triage-rules.js';
 import { formatGithub, formatHuman, formatMarkdown, jsonDocument, type LineLocator } from '../../triage/format.js';
 import { PHASES, renderNotice, type Lang, type Phase } from '../../triage/notice.js';
 
@@ -53,7 +54,8 @@ Output:
   --now T           the notice's time (RFC 3339), for reproducible notices
 
 Knowledge base:
-  --rules DIR       add the rule files (*.yaml, *.yml, *.json) of DIR; repeatable.
+  --rules DIR       add the rule files (*.yaml, *.yml, *.json) of DIR; repeatable
+                    (the config file's triage.rules are added first; see docs/triage.md).
                     A rule file with an error is reported with file:line:col.
 
 Exit status: 0 nothing matched (category unknown) or the log reports success;
@@ -124,18 +126,8 @@ async function triage(args: readonly string[], ctx: CliContext, secrets: string[
   // Secrets that must never be printed, whatever the log or an error says.
   const secret = secretReader(env, secrets);
 
-  // Rules.
-  const extra: RuleSource[] = [];
-  for (const dir of (v['rules'] as string[] | undefined) ?? []) extra.push(...(await readRuleDir(ctx.resolve(dir))));
-  const { ruleSet, errors } = loadRuleSet(extra);
-  if (errors.length > 0) {
-    for (const e of errors) ctx.err(`modrescue: ${formatRuleFileError(e)}`);
-    throw new CodedError(
-      'ERR_TRIAGE_RULES_INVALID',
-      `${errors.length} error(s) in rule files; fix them or leave the file out of --rules`,
-      { count: errors.length },
-    );
-  }
+  // Rules: bundled, then the config file's directories, then --rules.
+  const ruleSet = await triageRuleSet(ctx, (v['rules'] as string[] | undefined) ?? []);
 
   // Input.
   const { selection, count } = selectLog(str, flags.args);
