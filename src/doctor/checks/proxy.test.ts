@@ -1,7 +1,6 @@
 // goproxy-reachable against real loopback proxies that fail the ways proxies fail: status
 // codes, hangs, resets, HTML pages, credentials, DNS, refused connections, and TLS
 // certificates that are self-signed, expired, for another host, or about to expire.
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDoctorWorld, QUOTE_FIXTURES, type DoctorWorld } from '../../../test/support/doctor-world.js';
@@ -9,6 +8,7 @@ import { startTestProxy, type Fault, type TestProxy } from '../../../test/suppor
 import { createTestCertificates, type TestCertificates } from '../../../test/support/tls.js';
 import { runDoctor, type CheckResult, type DoctorOptions } from '../index.js';
 import { ProxyError, errorBody } from '../../proxy/errors.js';
+import { closedPort } from '../../shared/net.js';
 
 let worlds: DoctorWorld[] = [];
 const proxies: TestProxy[] = [];
@@ -137,10 +137,7 @@ describe('goproxy-reachable: HTTP answers and the , | walk', () => {
 
   it('DNS failure and refused connection', async () => {
     const w = await world();
-    const srv = net.createServer();
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-    const port = (srv.address() as net.AddressInfo).port;
-    await new Promise<void>((r) => srv.close(() => r()));
+    const port = await closedPort();
     w.env = { ...w.env, GOPROXY: `https://no-such-host.invalid|http://127.0.0.1:${port}/mod` };
     const r = await reach(w);
     expect(r.status).toBe('fail');

@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { createDoctorWorld, QUOTE_FIXTURES, type DoctorWorld } from '../../../te
 import { startTestProxy, type TestProxy } from '../../../test/support/proxy-server.js';
 import { runGo } from '../../../test/support/go.js';
 import { run } from '../../../test/support/cli.js';
+import { closedPort } from '../../shared/net.js';
 import { closeClients, journalOf } from '../testdata/world.js';
 
 let world: DoctorWorld | undefined;
@@ -21,11 +21,7 @@ afterEach(async () => {
 
 /** deadURL returns a loopback URL nothing listens on. */
 async function deadURL(): Promise<string> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return `http://127.0.0.1:${port}/mod`;
+  return `http://127.0.0.1:${await closedPort()}/mod`;
 }
 
 describe('fix proxy', () => {
