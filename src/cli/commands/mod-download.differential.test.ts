@@ -27,6 +27,9 @@ const FIXTURES = [
   'example.com_retract_v1.0.0-good.txt',
   'example.com_retract_v1.0.0-unused.txt',
   'example.com_retract_v1.1.0.txt',
+  'example.com_retract_self_prev_v1.0.0-bad.txt',
+  'example.com_retract_self_prev_v1.1.0.txt',
+  'example.com_retract_self_prev_v1.9.0.txt',
   'example.com_deprecated_a_v1.0.0.txt',
   'example.com_deprecated_a_v1.9.0.txt',
 ];
@@ -208,6 +211,25 @@ describe.each([
     const t = await both(go, mr, ['mod', 'download', ...args]);
     expect(t.mr).toEqual(t.go);
     expect(t.go.code).toBe(1);
+    await sameCache(go, mr);
+    await sameGoSum(go, mr);
+  });
+
+  it('queries skip retracted versions (latest, upgrade, a prefix), an exact version does not', async () => {
+    const [go, mr] = await sides(
+      { 'go.mod': 'module example.com/m\n\ngo 1.19\n\nrequire rsc.io/quote v1.5.2\n' },
+      { GOPROXY: proxyUrl() },
+    );
+    for (const args of [
+      ['example.com/retract/self/prev@latest'],
+      ['example.com/retract/self/prev@upgrade'],
+      ['example.com/retract/self/prev@v1'],
+      ['example.com/retract/self/prev@v1.9.0'],
+      ['example.com/retract/self/prev@>=v1.5.0'],
+    ]) {
+      const j = await both(go, mr, ['mod', 'download', '-json', ...args]);
+      expect(j.mr, args.join(' ')).toEqual(j.go);
+    }
     await sameCache(go, mr);
     await sameGoSum(go, mr);
   });

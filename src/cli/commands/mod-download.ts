@@ -22,6 +22,7 @@ import {
   type GoSumState,
 } from '../../mod/modfetch/index.js';
 import {
+  Lister,
   Loader,
   listModules,
   moduleInfo,
@@ -331,7 +332,8 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
       );
     }
     if (needGraph && !mg) mg = await s.loader!.loadModGraph();
-    const excluded = s.loader?.excluded;
+    // Queries skip excluded and retracted versions (CheckAllowed), except revision queries.
+    const lister = s.loader ? new Lister({ loader: s.loader, modcache: s.modcache }) : undefined;
     /** resolve is one argument's part of ListModules (path@query, a path, or a pattern). */
     const resolve = async (arg: string): Promise<{ mods: ModuleJSON[]; warnings: string[] }> => {
       const at = arg.indexOf('@');
@@ -341,16 +343,14 @@ export async function run(args: readonly string[], ctx: CliContext): Promise<num
         if (s.main && p === s.main.path) return { mods: [], warnings: [] };
         const current = mg ? mg.selected(p) : (rootSelected.get(p) ?? 'none');
         try {
-          const allowed =
-            isRevisionQuery(vers) || !excluded
-              ? undefined
-              : (m: { path: string; version: string }) => !excluded.has(`${m.path}@${m.version}`);
           // A version names itself: the cached .info answers first (cachingRepo.Stat), so
           // a full cache works with GOPROXY=off; other queries need the version list.
           const exact = semver.isValid(vers) && module.canonicalVersion(vers) === vers;
           const info = exact
             ? await s.fetcher.stat(p, vers)
-            : await s.client.query(p, vers, { current, ...(allowed ? { allowed } : {}) });
+            : lister && !isRevisionQuery(vers)
+              ? await lister.query(p, vers, current, true)
+              : await s.client.query(p, vers, { current });
           // The query's .info is cached as the go command's cachingRepo.Stat does.
           const resolved = exact ? info : await s.fetcher.stat(p, info.version);
           return {
