@@ -90,7 +90,20 @@ describe('example incidents', () => {
         const head = await git(w, 'rev-parse', 'HEAD');
 
         const r = await run(
-          ['respond', w.log, '--project', w.project, '--yes', '--json', '--verify-cmd', w.spec.ciCommand],
+          // A generous deadline: this test is about what respond does, not how fast (the full
+          // suite runs Go builds beside it on two cores; the benchmark measures the speed).
+          [
+            'respond',
+            w.log,
+            '--project',
+            w.project,
+            '--yes',
+            '--json',
+            '--timeout',
+            '60s',
+            '--verify-cmd',
+            w.spec.ciCommand,
+          ],
           { env, cwd: w.project },
         );
         expect(r.stderr).toBe('');
@@ -102,7 +115,16 @@ describe('example incidents', () => {
         expect(doc.verification.checks.map((c) => c.id)).toEqual(expect.arrayContaining([...w.spec.expect.failing]));
         // Actions applied, in order, each journalled.
         const applied = doc.plan.filter((a) => a.status === 'applied');
-        expect(applied.map((a) => a.action)).toEqual(w.spec.expect.actions);
+        // On failure, say what respond saw and decided.
+        const story = JSON.stringify({
+          plan: doc.plan.map((a) => [a.action, a.status]),
+          checks: doc.verification.checks.map((c) => [c.id, c.before, c.after]),
+          timeline: doc.timeline.map((t) => `${t.kind}: ${t.event}${t.evidence ? ` (${t.evidence})` : ''}`),
+        });
+        expect(
+          applied.map((a) => a.action),
+          story,
+        ).toEqual(w.spec.expect.actions);
         const journal = await readJournal(path.join(w.project, '.modrescue', 'journal.jsonl'));
         for (const a of applied) expect(journal.entries.find((e) => e.id === a.journalId)?.status).toBe('done');
         // Verified: the failed checks pass, the build command passed, exit 0.
