@@ -27,7 +27,7 @@
  * Check ids are stable (docs/doctor.md lists them, with what each detects, a real
  * example line and the fix). See https://go.dev/ref/mod for the mechanics checked.
  */
-export { runDoctor, runCheck, selectChecks } from './runner.js';
+export { isUnfinished, runDoctor, runCheck, selectChecks } from './runner.js';
 export { CHECKS, getCheck } from './registry.js';
 export { createSession, DoctorSession, isDeadline } from './session.js';
 export type { BuildList, GoSumState, GraphState, SumdbState } from './session.js';

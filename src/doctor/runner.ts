@@ -59,6 +59,14 @@ function redactDeep<T>(v: T, secrets: readonly string[]): T {
   return v;
 }
 
+/** The start of the summary of a check the deadline cut short. */
+const UNFINISHED = 'did not finish within the';
+
+/** isUnfinished reports whether c was skipped because the run's deadline passed (it said nothing). */
+export function isUnfinished(c: CheckResult): boolean {
+  return c.status === 'skip' && c.summary.startsWith(UNFINISHED);
+}
+
 function deadlineError(ms: number): CodedError {
   return new CodedError(DEADLINE_CODE, `doctor: the ${formatMs(ms)} deadline passed`, { deadlineMs: ms });
 }
@@ -191,7 +199,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       def,
       {
         status: 'skip',
-        summary: `did not finish within the ${formatMs(deadlineMs)} deadline${step ? ` (still ${step})` : ''}`,
+        summary: `${UNFINISHED} ${formatMs(deadlineMs)} deadline${step ? ` (still ${step})` : ''}`,
         details: ['raise the deadline with --timeout, or run this check alone with --only ' + def.id],
       },
       start,

@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import {
   CHECK_IDS,
   createSession,
+  isUnfinished,
   runDoctor,
   type CheckId,
   type CheckResult,
@@ -283,6 +284,16 @@ export async function runRespond(o: RespondOptions): Promise<RespondResult> {
         .map(checkLine)
         .join('; ') || 'all pass',
     );
+    const unfinished = focused.checks.filter(isUnfinished);
+    if (unfinished.length > 0) {
+      const ids = unfinished.map((c) => c.id).join(', ');
+      mark(
+        'inconclusive',
+        `the checks that matter did not finish within the deadline (${ids}): nothing can be verified; re-run with a longer --timeout`,
+        `关键检查未在时限内完成（${ids}）：无法验证；请用更长的 --timeout 重新运行`,
+        unfinished.map((c) => `${c.id}: ${c.summary}`).join('; '),
+      );
+    }
     const left = Math.max(1_000, deadlineMs - (performance.now() - dStart));
     emit({ type: 'phase', text: 'doctor: the other checks' });
     const rest = await runDoctor(doctorOptions(env, { skip: focus, timeoutMs: left }));

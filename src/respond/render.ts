@@ -101,7 +101,9 @@ export function renderSummary(doc: IncidentDoc, s: Style = PLAIN): string {
   if (problems.length > 0) {
     out.push('Problem     ' + problems.map((c) => `${c.id}: ${c.before}`).join(', '));
   } else {
-    out.push(`Problem     ${s.dim('no doctor check fails')}`);
+    // Checks cut short by the deadline said nothing: that is not "nothing fails".
+    const inconclusive = doc.timeline.find((t) => t.kind === 'inconclusive');
+    out.push(`Problem     ${inconclusive ? s.yellow(inconclusive.event) : s.dim('no doctor check fails')}`);
   }
   out.push('');
   const applied = doc.plan.filter((a) => a.status === 'applied');

@@ -141,6 +141,18 @@ describe('modrescue respond: the flow', () => {
     expect(doc.plan.map((a) => [a.action, a.status])).toEqual([['sum', 'planned']]);
   });
 
+  it('checks cut short by the deadline are not "nothing fails": it says so, applies nothing, exit 1', async () => {
+    const w = await world('checksum-mismatch');
+    const before = await hashes(w.project);
+    const r = await run(['respond', w.log, '--project', w.project, '--yes', '--timeout', '1ms'], { env: { ...w.env } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^Problem {5}the checks that matter did not finish within the deadline \([^)]*gosum-verified[^)]*\): nothing can be verified; re-run with a longer --timeout$/m,
+    );
+    expect(r.stdout).not.toContain('no doctor check fails');
+    expect(await hashes(w.project)).toEqual(before);
+  });
+
   it('without a terminal and without --yes it only plans, and says so', async () => {
     const w = await world('missing-gosum');
     const before = await hashes(w.project);
