@@ -18,7 +18,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { isolatedGoEnv, writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 import { startTestProxy, type TestProxy } from '../test/support/proxy-server.js';
 import { startTestSumdb, type TestRecord, type TestSumdb } from '../test/support/sumdb.js';
 import { writeZip } from '../src/mod/zip/archive.js';
@@ -89,14 +89,7 @@ async function setup(): Promise<void> {
   cli = path.join(work, 'modrescue.mjs');
   await writeCliDriver(cli);
   env = {
-    PATH: process.env['PATH'],
-    HOME: path.join(work, 'home'),
-    GOENV: 'off',
-    GOPATH: path.join(work, 'gopath'),
-    GOMODCACHE: path.join(work, 'gopath', 'pkg', 'mod'),
-    GOCACHE: path.join(work, 'gocache'),
-    GO111MODULE: 'on',
-    GOWORK: 'off',
+    ...isolatedGoEnv(work, path.join(work, 'home')),
     GOTOOLCHAIN: 'local',
     GOFLAGS: '',
     GOPROXY: proxy.url,

@@ -9,7 +9,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { isolatedGoEnv, writeCliDriver, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 
 const N = Number(process.env['GRAPH_BENCH_MODULES'] ?? 2000);
 const VERSIONS = ['v1.0.0', 'v1.1.0', 'v1.2.0'];
@@ -56,14 +56,7 @@ async function setup(): Promise<void> {
   const roots = Array.from({ length: 20 }, (_, i) => `\t${name(i * 3)} v1.2.0`).join('\n');
   await writeFile(path.join(mainDir, 'go.mod'), `module bench.example.com/main\n\ngo 1.16\n\nrequire (\n${roots}\n)\n`);
   env = {
-    PATH: process.env['PATH'],
-    HOME: work,
-    GOENV: 'off',
-    GOPATH: path.join(work, 'gopath'),
-    GOMODCACHE: path.join(work, 'gopath', 'pkg', 'mod'),
-    GOCACHE: path.join(work, 'gocache'),
-    GO111MODULE: 'on',
-    GOWORK: 'off',
+    ...isolatedGoEnv(work),
     GOFLAGS: '-mod=mod',
     // modrescue reproduces the go command release GOTOOLCHAIN names; the peer is Go 1.19
     // (which ignores GOTOOLCHAIN), so both print the same graph.

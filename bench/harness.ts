@@ -152,3 +152,21 @@ export async function writeCliDriver(file: string): Promise<string> {
   );
   return file;
 }
+
+/**
+ * isolatedGoEnv is a benchmark's own Go environment under work: no go env file, its own
+ * GOPATH, module cache and build cache, module mode, no workspace. Callers add GOPROXY,
+ * GOSUMDB, GOFLAGS and the rest. home is $HOME (default: work).
+ */
+export function isolatedGoEnv(work: string, home = work): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: home,
+    GOENV: 'off',
+    GOPATH: path.join(work, 'gopath'),
+    GOMODCACHE: path.join(work, 'gopath', 'pkg', 'mod'),
+    GOCACHE: path.join(work, 'gocache'),
+    GO111MODULE: 'on',
+    GOWORK: 'off',
+  };
+}

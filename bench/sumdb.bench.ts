@@ -13,7 +13,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DIST, mustSucceed, timeProcess, type Benchmark } from './harness.js';
+import { isolatedGoEnv, DIST, mustSucceed, timeProcess, type Benchmark } from './harness.js';
 import { startTestSumdb, type TestSumdb } from '../test/support/sumdb.js';
 import { buildFixtureProxy } from '../test/support/go.js';
 import { testdata } from '../test/support/shared.js';
@@ -51,14 +51,7 @@ async function setup(): Promise<void> {
   await mkdir(mainDir, { recursive: true });
   await writeFile(path.join(mainDir, 'go.mod'), 'module bench.example.com/sumdb\n\ngo 1.19\n');
   env = {
-    PATH: process.env['PATH'],
-    HOME: work,
-    GOENV: 'off',
-    GOPATH: path.join(work, 'gopath'),
-    GOMODCACHE: path.join(work, 'gopath', 'pkg', 'mod'),
-    GOCACHE: path.join(work, 'gocache'),
-    GO111MODULE: 'on',
-    GOWORK: 'off',
+    ...isolatedGoEnv(work),
     GOFLAGS: '-mod=mod',
     GOPROXY: 'file://' + proxy,
     GOSUMDB: 'off',

@@ -16,7 +16,7 @@ import { createWriteStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yazl from 'yazl';
-import { mustSucceed, timeProcess, writeCliDriver, type Benchmark } from './harness.js';
+import { isolatedGoEnv, mustSucceed, timeProcess, writeCliDriver, type Benchmark } from './harness.js';
 import { makeWritable } from '../test/support/go.js';
 import { startTestProxy, type TestProxy } from '../test/support/proxy-server.js';
 
@@ -81,14 +81,7 @@ async function writeDriver(work: string): Promise<string> {
 
 function baseEnv(work: string, proxy: string): NodeJS.ProcessEnv {
   return {
-    PATH: process.env['PATH'],
-    HOME: work,
-    GOENV: 'off',
-    GOPATH: path.join(work, 'gopath'),
-    GOMODCACHE: path.join(work, 'gopath', 'pkg', 'mod'),
-    GOCACHE: path.join(work, 'gocache'),
-    GO111MODULE: 'on',
-    GOWORK: 'off',
+    ...isolatedGoEnv(work),
     GOTOOLCHAIN: 'local',
     GOFLAGS: '-mod=mod',
     GOPROXY: proxy,
