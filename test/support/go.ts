@@ -34,6 +34,31 @@ export interface Workspace {
   cleanup(): Promise<void>;
 }
 
+/**
+ * oracleEnv is the oracle environment of ORACLE.md §3 for the scratch root: HOME, GOPATH
+ * (with the module cache) and GOCACHE below it, no go env file, no workspace, the local
+ * toolchain, GOPROXY=file://proxyDir, no checksum database, -mod=mod.
+ */
+export function oracleEnv(root: string, proxyDir: string): Record<string, string> {
+  const gopath = path.join(root, 'gopath');
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: path.join(root, 'home'),
+    GOENV: 'off',
+    GOPATH: gopath,
+    GOMODCACHE: path.join(gopath, 'pkg', 'mod'),
+    GOCACHE: path.join(root, 'gocache'),
+    GO111MODULE: 'on',
+    GOWORK: 'off',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+    GOPROXY: 'file://' + proxyDir,
+    GOSUMDB: 'off',
+    GONOSUMDB: '*',
+    GOFLAGS: '-mod=mod',
+  };
+}
+
 /** createWorkspace makes a scratch $WORK with the oracle environment. */
 export async function createWorkspace(prefix = 'modrescue-'): Promise<Workspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
@@ -43,20 +68,7 @@ export async function createWorkspace(prefix = 'modrescue-'): Promise<Workspace>
   await mkdir(proxyDir, { recursive: true });
   await mkdir(path.join(dir, 'home'), { recursive: true });
   const env: Record<string, string> = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: path.join(dir, 'home'),
-    GOENV: 'off',
-    GOPATH: gopath,
-    GOMODCACHE: modcache,
-    GOCACHE: path.join(dir, 'gocache'),
-    GO111MODULE: 'on',
-    GOWORK: 'off',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-    GOPROXY: 'file://' + proxyDir,
-    GOSUMDB: 'off',
-    GONOSUMDB: '*',
-    GOFLAGS: '-mod=mod',
+    ...oracleEnv(dir, proxyDir),
     GOPRIVATE: '',
     GONOPROXY: '',
     GOINSECURE: '',

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mkdtemp } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixtureProxy, makeWritable, runGo } from '../../../test/support/go.js';
+import { buildFixtureProxy, makeWritable, oracleEnv, runGo } from '../../../test/support/go.js';
 import { run } from '../../../test/support/cli.js';
 import { startTestProxy, type TestProxy } from '../../../test/support/proxy-server.js';
 import { startTestSumdb, type TestSumdb } from '../../../test/support/sumdb.js';
@@ -97,25 +97,9 @@ async function sides(files: Record<string, string>, extraEnv: Record<string, str
       await mkdir(path.dirname(path.join(cwd, name)), { recursive: true });
       await writeFile(path.join(cwd, name), data);
     }
-    const gopath = path.join(root, 'gopath');
-    const modcache = path.join(gopath, 'pkg', 'mod');
-    const env: Record<string, string> = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: path.join(root, 'home'),
-      GOENV: 'off',
-      GOPATH: gopath,
-      GOMODCACHE: modcache,
-      GOCACHE: path.join(root, 'gocache'),
-      GO111MODULE: 'on',
-      GOWORK: 'off',
-      GOTOOLCHAIN: 'local',
-      CGO_ENABLED: '0',
-      GOPROXY: 'file://' + proxyDir,
-      GOSUMDB: 'off',
-      GONOSUMDB: '*',
-      GOFLAGS: '-mod=mod',
-      ...extraEnv,
-    };
+    const base = oracleEnv(root, proxyDir);
+    const env: Record<string, string> = { ...base, ...extraEnv };
+    const modcache = base['GOMODCACHE']!;
     return { root, cwd, modcache, env };
   };
   return [await make('go'), await make('mr')];
