@@ -4,8 +4,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/support/chromium.js';
 import { run } from '../../../test/support/cli.js';
 import { createExampleWorld, type ExampleWorld } from '../../respond/index.js';
 import type { IncidentDoc, ReportModel } from '../../report/index.js';
@@ -114,20 +114,8 @@ describe('modrescue report', () => {
     const r = await run(['report', '--format', 'html', '--project', w.project], { env });
     expect(r.code).toBe(0);
     const dir = await mkdtemp(path.join(os.tmpdir(), 'modrescue-report-html-'));
-    const browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+
+    const browser = await launchChromium(dir);
     try {
       const file = path.join(dir, 'report.html');
       await writeFile(file, r.stdout);
