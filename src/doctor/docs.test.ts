@@ -1,8 +1,8 @@
 // docs/doctor.md's check table is the registry's: every check (id, network, what it
 // detects, one real example line, the fix) in report order. UPDATE_GOLDEN=1 rewrites it.
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectGeneratedSection } from '../../test/support/docs.js';
 import { repoRoot } from '../../test/support/shared.js';
 import { CHECKS, CHECK_IDS } from './index.js';
 
@@ -23,17 +23,7 @@ function table(): string {
 describe('docs/doctor.md', () => {
   const file = path.join(repoRoot, 'docs', 'doctor.md');
   it('lists every check of the registry, in order, with its doc', () => {
-    const doc = readFileSync(file, 'utf8');
-    const start = doc.indexOf(BEGIN);
-    const end = doc.indexOf(END);
-    expect(start, 'the generated-table markers').toBeGreaterThanOrEqual(0);
-    const want = table();
-    const have = doc.slice(start + BEGIN.length, end).trim();
-    if (process.env['UPDATE_GOLDEN'] && have !== want) {
-      writeFileSync(file, doc.slice(0, start + BEGIN.length) + '\n' + want + '\n' + doc.slice(end));
-      return;
-    }
-    expect(have).toBe(want);
+    expectGeneratedSection(file, BEGIN, END, table());
   });
   it('registers every check id once, each with a doc', () => {
     expect(CHECKS.map((c) => c.id)).toEqual([...CHECK_IDS]);

@@ -1,8 +1,9 @@
 // docs/fix.md's action table is the registry's: every action (id, command, what it does,
 // risk, undo, the checks that verify it) in ACTION_IDS order. UPDATE_GOLDEN=1 rewrites it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectGeneratedSection } from '../../test/support/docs.js';
 import { repoRoot } from '../../test/support/shared.js';
 import { CHECK_IDS } from '../doctor/index.js';
 import { ACTIONS, ACTION_IDS } from './index.js';
@@ -27,17 +28,7 @@ function table(): string {
 describe('docs/fix.md', () => {
   const file = path.join(repoRoot, 'docs', 'fix.md');
   it('lists every action of the registry, in order, with its metadata', () => {
-    const doc = readFileSync(file, 'utf8');
-    const start = doc.indexOf(BEGIN);
-    const end = doc.indexOf(END);
-    expect(start, 'the generated-table markers').toBeGreaterThanOrEqual(0);
-    const want = table();
-    const have = doc.slice(start + BEGIN.length, end).trim();
-    if (process.env['UPDATE_GOLDEN'] && have !== want) {
-      writeFileSync(file, doc.slice(0, start + BEGIN.length) + '\n' + want + '\n' + doc.slice(end));
-      return;
-    }
-    expect(have).toBe(want);
+    expectGeneratedSection(file, BEGIN, END, table());
   });
   it('registers every action id once; each is verified by real doctor checks and documented in its source file', () => {
     expect(ACTIONS.map((a) => a.id)).toEqual([...ACTION_IDS]);
