@@ -12,16 +12,16 @@ import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { CodedError } from '../shared/errors.js';
+import { PHASES, type Lang, type Phase } from '../shared/incident-terms.js';
 import { JOURNAL_DIR, idTimestamp, randomIdSuffix } from '../shared/journal.js';
 
 /** INCIDENTS_DIR is the directory, under the project's `.modrescue`, holding one directory per incident. */
 export const INCIDENTS_DIR = 'incidents';
 
-/** Lang is a language of the notice and the report. */
-export type Lang = 'en' | 'zh';
+export type { Lang } from '../shared/incident-terms.js';
 
 /** IncidentPhase is the response phase of seed chapter 1 (the notice's status). */
-export type IncidentPhase = 'investigating' | 'identified' | 'monitoring' | 'resolved';
+export type IncidentPhase = Phase;
 
 /** TimelineEvent is one row of the UTC timeline: time | event | evidence. */
 export interface TimelineEvent {
@@ -183,7 +183,7 @@ const docSchema = z.looseObject({
   checks: z.looseObject({ before: z.array(z.unknown()), after: z.array(z.unknown()) }),
   plan: z.array(z.looseObject({ action: z.string(), status: z.string() })),
   verification: z.looseObject({ verified: z.boolean() }),
-  phase: z.enum(['investigating', 'identified', 'monitoring', 'resolved']),
+  phase: z.enum(PHASES),
   outcome: z.enum(['fixed', 'not-fixed', 'planned']),
   timeline: z.array(z.looseObject({ time: z.string(), event: z.string(), kind: z.string() })),
   notices: z.looseObject({ en: z.string(), zh: z.string() }),

@@ -3,10 +3,10 @@
  * root cause per failure category, and the prevention items. The category ids are
  * triage's (src/triage/types.ts); an id not listed here gets the `unknown` texts.
  */
-import type { Lang } from './incident.js';
+import type { Bilingual } from '../shared/incident-terms.js';
 
 /** T is one text in both languages. */
-export type T = Readonly<Record<Lang, string>>;
+export type T = Bilingual;
 
 /** HEADINGS are the section titles of the report. */
 export const HEADINGS = {

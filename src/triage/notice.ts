@@ -4,14 +4,11 @@
  * Chinese, as Markdown. renderNotice takes a triage result and the incident context, so
  * that `respond` and `report` reuse it as the incident moves through its phases.
  */
+import type { Bilingual, Lang, Phase } from '../shared/incident-terms.js';
 import { confidenceWord } from './format.js';
 import type { Category, TriageResult } from './types.js';
 
-/** Lang is a notice language. */
-export type Lang = 'en' | 'zh';
-/** PHASES are the response phases, in order. */
-export const PHASES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
-export type Phase = (typeof PHASES)[number];
+export { PHASES, type Lang, type Phase } from '../shared/incident-terms.js';
 
 /** NoticeContext is what the notice says beyond the triage result. */
 export interface NoticeContext {
@@ -32,7 +29,7 @@ export interface NoticeContext {
   readonly actions?: readonly string[];
 }
 
-type Text = Readonly<Record<Lang, string>>;
+type Text = Bilingual;
 
 /** What each category means, in each language (one clause). */
 const CATEGORY_TEXT: Readonly<Record<Category | 'unknown', Text>> = {
