@@ -16,9 +16,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, isNode, parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CodedError } from '../shared/errors.js';
+import { yamlOffset } from '../shared/yaml-position.js';
 import { EXIT } from './exit.js';
 
 /** CONFIG_ENV names the config file explicitly (`off`: none). */
@@ -95,18 +96,9 @@ export async function loadCliConfig(io: {
     if (parsed.success) data = parsed.data;
     else {
       for (const issue of parsed.error.issues) {
-        // The deepest node the issue's path reaches (the key itself for an unknown key).
-        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
-        let offset = 0;
-        for (let n = issue.path.length; n >= 0; n--) {
-          const node = doc.getIn(issue.path.slice(0, n) as unknown[], true);
-          if (isNode(node) && node.range) {
-            offset = node.range[0];
-            const pair = keys.length > 0 && 'items' in node ? findKey(node, keys[0]!) : undefined;
-            if (pair !== undefined) offset = pair;
-            break;
-          }
-        }
+        // The key itself for an unknown key, else the deepest node the issue's path reaches.
+        const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+        const offset = yamlOffset(doc, issue.path, key);
         const dotted = issue.path.length > 0 ? ` (at ${issue.path.join('.')})` : '';
         problems.push(`${at(offset)}: ${issue.message}${dotted}`);
       }
@@ -121,10 +113,4 @@ export async function loadCliConfig(io: {
   }
   const base = path.dirname(file);
   return { file, triageRules: (data.triage?.rules ?? []).map((d) => path.resolve(base, d)) };
-}
-
-/** findKey returns the offset of key's key node in a YAML map node, if it is there. */
-function findKey(node: object, key: string): number | undefined {
-  const items = (node as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> }).items;
-  return items?.find((p) => p.key?.value === key)?.key?.range?.[0];
 }

@@ -5,9 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { CodedError } from '../shared/errors.js';
+import { yamlOffset } from '../shared/yaml-position.js';
 import { literalsOf } from './literals.js';
 import { PROXY_ERROR_CODES, proxyCodePattern } from './proxy-body.js';
 import { CATEGORIES, CLASSES, PRECEDENCE, type CaptureCondition, type Pattern, type Rule } from './types.js';
@@ -137,13 +138,7 @@ export function parseRuleFile(source: RuleSource): { rules: Rule[]; errors: Rule
     errors.push({ file: source.file, ...p, message: e.message.split('\n')[0]! });
   }
   if (errors.length > 0) return { rules: [], errors };
-  const at = (p: readonly PropertyKey[]) => {
-    for (let n = p.length; n >= 0; n--) {
-      const node = doc.getIn(p.slice(0, n) as unknown[], true);
-      if (isNode(node) && node.range) return pos(node.range[0]);
-    }
-    return { line: 1, col: 1 };
-  };
+  const at = (p: readonly PropertyKey[]) => pos(yamlOffset(doc, p));
   const parsed = fileSchema.safeParse(doc.toJS());
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
